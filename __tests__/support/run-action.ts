@@ -1,0 +1,117 @@
+/**
+ * Runs the built `dist/index.js` the way the GitHub runner does: each input as env
+ * `INPUT_<NAME>` (upper-cased, hyphens kept) with action.yml's defaults applied,
+ * `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` files, and the exit code.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+/** The repository root: the nearest folder up with action.yml (this file also runs compiled, from .build/). */
+export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)))
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'action.yml'))) return dir
+    if (dirname(dir) === dir) throw new Error(`no action.yml above ${from}`)
+  }
+}
+export const BUNDLE = join(ROOT, 'dist', 'index.js')
+
+export interface ActionRun {
+  readonly exitCode: number | null
+  readonly stdout: string
+  readonly stderr: string
+  readonly outputs: Record<string, string>
+  readonly summary: string
+  /** `::error ...` and `::warning ...` workflow commands, as written. */
+  readonly annotations: string[]
+  readonly durationMs: number
+}
+
+export interface RunOptions {
+  readonly env?: Record<string, string>
+  readonly node?: string
+  readonly timeoutMs?: number
+}
+
+interface ActionYml {
+  inputs: Record<string, { default?: string; required?: boolean }>
+  outputs: Record<string, { description: string }>
+  runs: { using: string; main: string }
+}
+
+export function actionYml(): ActionYml {
+  return parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYml
+}
+
+/** action.yml defaults under the given inputs, as the runner computes INPUT_* values. */
+export function inputEnv(inputs: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [name, spec] of Object.entries(actionYml().inputs)) {
+    if (spec.default !== undefined) env[`INPUT_${name.toUpperCase()}`] = String(spec.default)
+  }
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  return env
+}
+
+export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'ase-run-'))
+  const outputFile = join(dir, 'output')
+  const summaryFile = join(dir, 'summary')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  const baseEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_') && !key.startsWith('MONGODB_ATLAS_') && !key.startsWith('GITHUB_') && key !== 'RUNNER_DEBUG')
+  )
+  const env = {
+    ...baseEnv,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_REPOSITORY: 'octo-org/backups',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_WORKFLOW: 'Nightly export',
+    GITHUB_SERVER_URL: 'https://github.com',
+    ...inputEnv(inputs),
+    ...options.env
+  }
+  const started = Date.now()
+  const child = spawn(options.node ?? process.execPath, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', chunk => (stdout += String(chunk)))
+  child.stderr.on('data', chunk => (stderr += String(chunk)))
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+  const exitCode = await new Promise<number | null>(resolve => child.on('close', code => resolve(code)))
+  clearTimeout(timer)
+  const result: ActionRun = {
+    exitCode,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    annotations: stdout.split('\n').filter(line => /^::(error|warning|notice)/.test(line)),
+    durationMs: Date.now() - started
+  }
+  rmSync(dir, { recursive: true, force: true })
+  return result
+}
+
+/** The runner's file-command format: `name<<DELIM`, value lines, `DELIM`; the last value wins. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split(/\r?\n/)
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i] as string)
+    if (!match) continue
+    const [, name, delimiter] = match as unknown as [string, string, string]
+    const value: string[] = []
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] as string)
+    outputs[name] = value.join('\n')
+  }
+  return outputs
+}

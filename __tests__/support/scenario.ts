@@ -1,0 +1,86 @@
+/**
+ * A standard Atlas world for tests and the demo: one project with a replica-set
+ * cluster whose snapshots are listed out of date order (with a newer fallback and a
+ * newer queued snapshot that `latest` must skip), a sharded cluster, and a bucket.
+ */
+import { atlasTime, type EmulatorOptions, type EmuProject } from './emulator.js'
+
+export const PROJECT_ID = 'b0123456789abcdef012345b'
+export const CLUSTER = 'cluster-989'
+export const SHARDED_CLUSTER = 'sharded-1'
+export const EMPTY_CLUSTER = 'empty-1'
+export const BUCKET_ID = '6a793f752c88faeba59bba56'
+export const BUCKET_NAME = 'test-bucket'
+
+export const API_KEY = { publicKey: 'abcdefgh', privateKey: '3f2b6c1e-9d4a-4f7b-8c21-5e6d7a8b9c0d' }
+export const SERVICE_ACCOUNT = {
+  clientId: 'mdb_sa_id_6a7945592c88faeba59d5e8e',
+  clientSecret: 'mdb_sa_sk_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVbNm'
+}
+
+/** The snapshot `latest` must pick: completed, not fallback, newest such createdAt. */
+export const LATEST_SNAPSHOT_ID = '6a7944f22c88faeba59d3572'
+export const OLDER_SNAPSHOT_ID = '6a7943462c88faeba59ccf5f'
+export const FALLBACK_SNAPSHOT_ID = '6a7946002c88faeba59d0001'
+export const QUEUED_SNAPSHOT_ID = '6a7946002c88faeba59d0002'
+export const SHARDED_SNAPSHOT_ID = '6a7946002c88faeba59d0003'
+
+const hoursAgo = (h: number): string => atlasTime(Date.now() - h * 3_600_000)
+
+export function standardProject(): EmuProject {
+  return {
+    id: PROJECT_ID,
+    clusters: [
+      {
+        name: CLUSTER,
+        type: 'replicaSet',
+        snapshots: [
+          { id: OLDER_SNAPSHOT_ID, status: 'completed', snapshotType: 'scheduled', createdAt: hoursAgo(30) },
+          { id: FALLBACK_SNAPSHOT_ID, status: 'completed', snapshotType: 'fallback', createdAt: hoursAgo(1) },
+          { id: LATEST_SNAPSHOT_ID, status: 'completed', snapshotType: 'onDemand', createdAt: hoursAgo(6) },
+          { id: QUEUED_SNAPSHOT_ID, status: 'queued', snapshotType: 'onDemand' },
+          { id: '6a7940002c88faeba59d0009', status: 'completed', snapshotType: 'scheduled', createdAt: hoursAgo(54) }
+        ]
+      },
+      {
+        name: SHARDED_CLUSTER,
+        type: 'shardedCluster',
+        shards: ['sharded-1-shard-0', 'sharded-1-shard-1'],
+        snapshots: [
+          { id: '6a7940002c88faeba59d0010', status: 'completed', snapshotType: 'scheduled', createdAt: hoursAgo(26) },
+          { id: SHARDED_SNAPSHOT_ID, status: 'completed', snapshotType: 'scheduled', createdAt: hoursAgo(2) }
+        ]
+      },
+      { name: EMPTY_CLUSTER, type: 'replicaSet', snapshots: [{ id: '6a7940002c88faeba59d0011', status: 'completed', snapshotType: 'fallback', createdAt: hoursAgo(3) }] }
+    ],
+    buckets: [{ _id: BUCKET_ID, bucketName: BUCKET_NAME, cloudProvider: 'AWS' }]
+  }
+}
+
+export function standardOptions(extra: EmulatorOptions = {}): EmulatorOptions {
+  return {
+    apiKeys: { [API_KEY.publicKey]: API_KEY.privateKey },
+    serviceAccounts: { [SERVICE_ACCOUNT.clientId]: SERVICE_ACCOUNT.clientSecret },
+    projects: [standardProject()],
+    ...extra
+  }
+}
+
+/** Inputs for a run against the emulator, Digest auth, explicit snapshot, no waiting. */
+export function digestInputs(url: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'public-key': API_KEY.publicKey,
+    'private-key': API_KEY.privateKey,
+    'project-id': PROJECT_ID,
+    'cluster-name': CLUSTER,
+    'snapshot-id': LATEST_SNAPSHOT_ID,
+    'export-bucket-id': BUCKET_ID,
+    'base-url': url,
+    ...extra
+  }
+}
+
+export function serviceAccountInputs(url: string, extra: Record<string, string> = {}): Record<string, string> {
+  const { 'public-key': _p, 'private-key': _k, ...rest } = digestInputs(url)
+  return { ...rest, 'client-id': SERVICE_ACCOUNT.clientId, 'client-secret': SERVICE_ACCOUNT.clientSecret, ...extra }
+}

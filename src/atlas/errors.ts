@@ -1,0 +1,153 @@
+/**
+ * The one error type for Atlas HTTP errors, and the words the step fails with:
+ * `Atlas API <status> <errorCode>: <detail>`, plus one line of advice where the
+ * cause is well known.
+ */
+import { RequestError } from '@octokit/request-error'
+
+export type AuthKind = 'digest' | 'service-account'
+
+export interface AtlasErrorInit {
+  readonly status: number
+  readonly method: string
+  readonly url: string
+  readonly responseHeaders: Headers
+  /** The raw body text, as Atlas (or a proxy in between) sent it. */
+  readonly body: string
+  /** Set when the body has been unwrapped from an `envelope=true` answer. */
+  readonly data?: unknown
+  readonly authKind: AuthKind
+}
+
+export class AtlasError extends RequestError {
+  readonly errorCode: string | undefined
+  readonly detail: string
+  readonly parameters: readonly unknown[]
+  readonly hint: string | undefined
+
+  constructor(init: AtlasErrorInit) {
+    const data = init.data !== undefined ? init.data : parseJson(init.body)
+    const facts = describe(init.status, data, init.body, init.responseHeaders)
+    super(headline(init.status, facts.errorCode, facts.detail), init.status, {
+      // The Authorization header is never put here: nothing to redact, nothing to leak.
+      request: { method: init.method as 'GET', url: init.url, headers: {} },
+      response: {
+        status: init.status,
+        url: init.url,
+        headers: Object.fromEntries(init.responseHeaders),
+        data: data ?? init.body
+      }
+    })
+    this.errorCode = facts.errorCode
+    this.detail = facts.detail
+    this.parameters = facts.parameters
+    this.hint = hintFor(init.status, facts.errorCode, facts.parameters, init.authKind)
+  }
+}
+
+interface Facts {
+  errorCode: string | undefined
+  detail: string
+  parameters: unknown[]
+}
+
+export function headline(status: number, errorCode: string | undefined, detail: string): string {
+  return `Atlas API ${status}${errorCode ? ` ${errorCode}` : ''}: ${detail}`
+}
+
+/** Pure: the error code and detail of an Atlas (or OAuth, or proxy) error response. */
+export function describe(status: number, data: unknown, body: string, headers: Headers): Facts {
+  const headerCode = headers.get('x-error-code') ?? undefined
+  if (isRecord(data)) {
+    // Admin API errors carry errorCode/detail; the OAuth endpoints carry error/error_description.
+    const errorCode = str(data.errorCode) ?? str(data.error) ?? headerCode
+    const detail = str(data.detail) ?? str(data.error_description) ?? str(data.reason) ?? reasonPhrase(status)
+    return { errorCode, detail, parameters: Array.isArray(data.parameters) ? data.parameters : [] }
+  }
+  const text = body.trim()
+  if (text === '') return { errorCode: headerCode, detail: reasonPhrase(status), parameters: [] }
+  const type = headers.get('content-type')?.split(';')[0]?.trim() || 'no content type'
+  return { errorCode: headerCode, detail: `non-JSON response (${type}): ${excerpt(text)}`, parameters: [] }
+}
+
+/** A short, single-line look at a body that is not JSON (an HTML error page, say). */
+export function excerpt(text: string, max = 160): string {
+  const plain = text
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+  return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain
+}
+
+const ACCESS_LIST_CODES = new Set([
+  'IP_ADDRESS_NOT_ON_ACCESS_LIST',
+  'ORG_REQUIRES_ACCESS_LIST',
+  'IP_ADDRESS_NOT_ON_WHITELIST',
+  'ORG_REQUIRES_WHITELIST'
+])
+
+/** Pure: one line of advice for the failures whose cause is well known. */
+export function hintFor(
+  status: number,
+  errorCode: string | undefined,
+  parameters: readonly unknown[],
+  authKind: AuthKind
+): string | undefined {
+  const credential =
+    authKind === 'digest' ? "the API key ('public-key' and 'private-key')" : "the service account ('client-id' and 'client-secret')"
+  if (errorCode === 'USER_UNAUTHORIZED' || (status === 403 && !ACCESS_LIST_CODES.has(errorCode ?? ''))) {
+    return `Give ${credential} the Project Backup Export Operator role (or Project Owner) on this project.`
+  }
+  if (status === 401) {
+    return `Atlas rejected ${credential}: check both values, and that the credential belongs to the organization that owns the project.`
+  }
+  if (status === 403) {
+    const ip = parameters.find(p => typeof p === 'string' && /^[0-9a-f.:]+$/i.test(p) && /[.:]/.test(p))
+    const from = ip ? `this runner's address ${String(ip)}` : "this runner's address"
+    return `The API access list of ${credential} must allow ${from}. GitHub-hosted runners change address from run to run: add their ranges, or use a self-hosted runner with a fixed address.`
+  }
+  if (status === 409) {
+    return 'Atlas allows one active export per snapshot: an export of this snapshot may already be running.'
+  }
+  if (status === 429) {
+    return "Atlas's rate limit for Cloud Backup calls of this project was reached: run fewer exports at once (max-parallel) or poll less often (poll-interval)."
+  }
+  if (errorCode === 'INVALID_VERSION_DATE' || errorCode === 'VERSION_GONE') {
+    return 'This version of the action speaks an API version Atlas no longer accepts: update the action.'
+  }
+  return undefined
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+function reasonPhrase(status: number): string {
+  return REASONS[status] ?? 'no details in the response'
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout'
+}

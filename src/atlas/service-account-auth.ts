@@ -1,0 +1,122 @@
+/**
+ * Service accounts: OAuth 2.0 client credentials. One bearer token per run, masked
+ * the moment it arrives, renewed shortly before it expires, revoked at the end.
+ */
+import type { Authenticator } from './auth.js'
+import { AtlasError, isRecord, parseJson } from './errors.js'
+import type { Transport } from './transport.js'
+
+export interface ServiceAccountOptions {
+  readonly baseUrl: string
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly transport: Transport
+  readonly userAgent: string
+  /** Hides a secret from the log from now on (core.setSecret). */
+  readonly mask: (secret: string) => void
+  readonly warn: (message: string) => void
+  readonly now?: () => number
+}
+
+// Terraform renews 10 minutes early; a run rarely lasts past one token, and an
+// export wait of hours renews a handful of times at most.
+const RENEW_BEFORE_EXPIRY_MS = 10 * 60_000
+const DEFAULT_LIFETIME_S = 3600
+
+interface Token {
+  readonly value: string
+  readonly expiresAt: number
+}
+
+export class ServiceAccountAuth implements Authenticator {
+  readonly kind = 'service-account' as const
+  private token: Token | undefined
+  private minting: Promise<Token> | undefined
+  private readonly basic: string
+  private readonly now: () => number
+
+  constructor(private readonly options: ServiceAccountOptions) {
+    // Not URL-encoded: Atlas expects base64 of the raw "id:secret".
+    this.basic = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`
+    options.mask(this.basic.slice('Basic '.length))
+    this.now = options.now ?? Date.now
+  }
+
+  async send(url: string, init: () => RequestInit): Promise<Response> {
+    const token = await this.currentToken()
+    const request = init()
+    const headers = new Headers(request.headers)
+    headers.set('Authorization', `Bearer ${token.value}`)
+    return this.options.transport(url, { ...request, headers })
+  }
+
+  private async currentToken(): Promise<Token> {
+    if (this.token && this.now() < this.token.expiresAt - RENEW_BEFORE_EXPIRY_MS) return this.token
+    this.minting ??= this.mint().finally(() => {
+      this.minting = undefined
+    })
+    const previous = this.token
+    const fresh = await this.minting
+    if (previous && previous !== fresh) await this.revoke(previous)
+    return fresh
+  }
+
+  private async mint(): Promise<Token> {
+    const url = `${this.options.baseUrl}/api/oauth/token`
+    const response = await this.options.transport(url, {
+      method: 'POST',
+      headers: this.oauthHeaders(),
+      body: 'grant_type=client_credentials'
+    })
+    const body = await response.text()
+    if (!response.ok) {
+      throw new AtlasError({
+        status: response.status,
+        method: 'POST',
+        url,
+        responseHeaders: response.headers,
+        body,
+        authKind: this.kind
+      })
+    }
+    const data = parseJson(body)
+    const value = isRecord(data) ? data.access_token : undefined
+    if (typeof value !== 'string' || value === '') {
+      throw new Error(`Atlas API ${response.status}: the token endpoint answered without an access_token`)
+    }
+    this.options.mask(value)
+    const lifetime = isRecord(data) && typeof data.expires_in === 'number' ? data.expires_in : DEFAULT_LIFETIME_S
+    this.token = { value, expiresAt: this.now() + lifetime * 1000 }
+    return this.token
+  }
+
+  async close(): Promise<void> {
+    const token = this.token
+    this.token = undefined
+    if (token) await this.revoke(token)
+  }
+
+  /** Best effort: an unrevoked token expires by itself within the hour. */
+  private async revoke(token: Token): Promise<void> {
+    const url = `${this.options.baseUrl}/api/oauth/revoke`
+    try {
+      const response = await this.options.transport(url, {
+        method: 'POST',
+        headers: this.oauthHeaders(),
+        body: new URLSearchParams({ token: token.value, token_type_hint: 'access_token' }).toString()
+      })
+      if (!response.ok) this.options.warn(`Could not revoke the service-account token: Atlas answered ${response.status}; it expires by itself.`)
+    } catch (error) {
+      this.options.warn(`Could not revoke the service-account token (${(error as Error).message}); it expires by itself.`)
+    }
+  }
+
+  private oauthHeaders(): Record<string, string> {
+    return {
+      Authorization: this.basic,
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Accept: 'application/json',
+      'User-Agent': this.options.userAgent
+    }
+  }
+}

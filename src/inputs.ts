@@ -1,0 +1,216 @@
+/**
+ * Reads every input once, applies the env fallbacks, masks secrets, validates, and
+ * returns one immutable settings object. Nothing here touches the network: a bad
+ * input fails the step before the first request.
+ */
+import * as core from '@actions/core'
+import { parseCustomData, type CustomDatum } from './custom-data.js'
+import { formatDuration, parseDuration } from './duration.js'
+
+export type Credentials =
+  | { readonly kind: 'digest'; readonly publicKey: string; readonly privateKey: string }
+  | { readonly kind: 'service-account'; readonly clientId: string; readonly clientSecret: string }
+
+export type SnapshotChoice = { readonly kind: 'latest' } | { readonly kind: 'id'; readonly id: string }
+
+export interface Inputs {
+  readonly credentials: Credentials
+  readonly projectId: string
+  readonly clusterName: string
+  readonly snapshot: SnapshotChoice
+  readonly exportBucketId: string
+  readonly customData: readonly CustomDatum[]
+  readonly wait: boolean
+  readonly waitTimeoutMs: number
+  readonly pollIntervalMs: number
+  /** Without a trailing slash. */
+  readonly baseUrl: string
+  readonly envelope: boolean
+}
+
+/** A bad input: the message names each input and what is wrong with it. */
+export class InputError extends Error {
+  override name = 'InputError'
+}
+
+export type ReadInput = (name: string) => string
+export type Env = Readonly<Record<string, string | undefined>>
+
+const HEX24 = /^[a-f0-9]{24}$/
+const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/
+const CLUSTER_NAME_MAX = 64
+const DEFAULT_BASE_URL = 'https://cloud.mongodb.com'
+const MIN_POLL_MS = 1_000
+const MAX_POLL_MS = 3_600_000
+// Timers overflow past 2^31-1 ms (24.8 days); no runner keeps a job alive that long.
+const MAX_WAIT_MS = 7 * 24 * 3_600_000
+
+/** Env fallbacks of interface.md, first match wins. */
+const FALLBACKS: Record<string, readonly string[]> = {
+  'public-key': ['MONGODB_ATLAS_PUBLIC_API_KEY', 'MONGODB_ATLAS_PUBLIC_KEY'],
+  'private-key': ['MONGODB_ATLAS_PRIVATE_API_KEY', 'MONGODB_ATLAS_PRIVATE_KEY'],
+  'client-id': ['MONGODB_ATLAS_CLIENT_ID'],
+  'client-secret': ['MONGODB_ATLAS_CLIENT_SECRET'],
+  'project-id': ['MONGODB_ATLAS_PROJECT_ID']
+}
+
+export const SECRET_INPUTS = ['private-key', 'client-secret'] as const
+
+/** Reads the inputs the way the runner passes them, masking secrets before anything else. */
+export function getInputs(env: Env = process.env): Inputs {
+  const read: ReadInput = name => withFallback(name, core.getInput(name), env)
+  for (const name of SECRET_INPUTS) {
+    const secret = read(name)
+    if (secret) core.setSecret(secret)
+  }
+  return parseInputs(read)
+}
+
+function withFallback(name: string, value: string, env: Env): string {
+  if (value) return value
+  for (const variable of FALLBACKS[name] ?? []) {
+    const fromEnv = env[variable]?.trim()
+    if (fromEnv) return fromEnv
+  }
+  return ''
+}
+
+/** Pure: validates raw input strings (env fallbacks already applied). */
+export function parseInputs(read: ReadInput): Inputs {
+  const problems: string[] = []
+  const get = (name: string): string => read(name).trim()
+  function check<T>(name: string, parse: (value: string) => T): T {
+    try {
+      return parse(get(name))
+    } catch (error) {
+      if (!(error instanceof Problem)) throw error
+      problems.push(`Input '${name}' ${error.message}`)
+      return undefined as T
+    }
+  }
+
+  const credentials = parseCredentials(get, problems)
+  const projectId = check('project-id', value =>
+    value === '' ? fail('is required (or set MONGODB_ATLAS_PROJECT_ID): the 24-hex id of the Atlas project') : hex24(value)
+  )
+  const clusterName = check('cluster-name', parseClusterName)
+  const snapshot = check('snapshot-id', (value): SnapshotChoice => {
+    if (value === '' || value.toLowerCase() === 'latest') return { kind: 'latest' }
+    return { kind: 'id', id: hex24(value, "or 'latest'") }
+  })
+  const exportBucketId = check('export-bucket-id', value =>
+    value === '' ? fail('is required: the 24-hex id of the Export Bucket') : hex24(value)
+  )
+  const customData = check('custom-data', () => {
+    try {
+      return parseCustomData(read('custom-data'))
+    } catch (error) {
+      return fail((error as Error).message)
+    }
+  })
+  const wait = check('wait', value => bool(value, false))
+  const waitTimeoutMs = check('wait-timeout', value => duration(value, 3_600_000, 1_000, MAX_WAIT_MS))
+  const pollIntervalMs = check('poll-interval', value => duration(value, 30_000, MIN_POLL_MS, MAX_POLL_MS))
+  const baseUrl = check('base-url', parseBaseUrl)
+  const envelope = check('envelope', value => bool(value, false))
+
+  if (problems.length > 0) throw new InputError(problems.join('\n'))
+  return Object.freeze({
+    credentials,
+    projectId,
+    clusterName,
+    snapshot,
+    exportBucketId,
+    customData: Object.freeze(customData),
+    wait,
+    waitTimeoutMs,
+    pollIntervalMs,
+    baseUrl,
+    envelope
+  })
+}
+
+/** What is wrong with one input's value; `check` adds the input's name. */
+class Problem extends Error {}
+
+function fail(message: string): never {
+  throw new Problem(message)
+}
+
+function parseCredentials(get: (name: string) => string, problems: string[]): Credentials {
+  const publicKey = get('public-key')
+  const privateKey = get('private-key')
+  const clientId = get('client-id')
+  const clientSecret = get('client-secret')
+  const apiKey = publicKey !== '' || privateKey !== ''
+  const serviceAccount = clientId !== '' || clientSecret !== ''
+  const require = (name: string, value: string, partner: string, variable: string): void => {
+    if (value === '') problems.push(`Input '${name}' is required with '${partner}' (or set ${variable})`)
+    else if (/\s/.test(value)) problems.push(`Input '${name}' must not contain white space`)
+  }
+  if (apiKey && serviceAccount) {
+    problems.push(
+      "Inputs 'public-key'/'private-key' and 'client-id'/'client-secret' are both set: give one credential, an API key or a service account"
+    )
+  } else if (apiKey) {
+    require('public-key', publicKey, 'private-key', 'MONGODB_ATLAS_PUBLIC_API_KEY')
+    require('private-key', privateKey, 'public-key', 'MONGODB_ATLAS_PRIVATE_API_KEY')
+    return { kind: 'digest', publicKey, privateKey }
+  } else if (serviceAccount) {
+    require('client-id', clientId, 'client-secret', 'MONGODB_ATLAS_CLIENT_ID')
+    require('client-secret', clientSecret, 'client-id', 'MONGODB_ATLAS_CLIENT_SECRET')
+  } else {
+    problems.push(
+      "No Atlas credentials: set 'client-id' and 'client-secret' (a service account) or 'public-key' and 'private-key' (an API key), or their MONGODB_ATLAS_* env variables"
+    )
+  }
+  return { kind: 'service-account', clientId, clientSecret }
+}
+
+function hex24(value: string, alternative = ''): string {
+  if (HEX24.test(value)) return value
+  return fail(`must be 24 hexadecimal digits (0-9, a-f)${alternative ? ` ${alternative}` : ''}; got '${value}'`)
+}
+
+function parseClusterName(value: string): string {
+  if (value === '') fail('is required: the name of the Atlas cluster')
+  if (value.length > CLUSTER_NAME_MAX) fail(`must be at most ${CLUSTER_NAME_MAX} characters, got ${value.length}`)
+  if (!CLUSTER_NAME.test(value)) fail(`must be letters, digits and hyphens, starting with a letter or digit; got '${value}'`)
+  return value
+}
+
+function bool(value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  if (/^(true|yes|on)$/i.test(value)) return true
+  if (/^(false|no|off)$/i.test(value)) return false
+  return fail(`must be true or false; got '${value}'`)
+}
+
+function duration(value: string, fallback: number, min: number, max: number): number {
+  if (value === '') return fallback
+  const ms = parseDuration(value)
+  if (ms === undefined) fail(`must be a duration like 90s, 15m or 1h30m (or a number of seconds); got '${value}'`)
+  if (ms < min || ms > max) fail(`must be between ${formatDuration(min)} and ${formatDuration(max)}; got '${value}'`)
+  return ms
+}
+
+function parseBaseUrl(value: string): string {
+  if (value === '') return DEFAULT_BASE_URL
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return fail(`must be a URL like ${DEFAULT_BASE_URL}; got '${value}'`)
+  }
+  if (url.username || url.password) fail('must not contain a user name or password')
+  if (url.search || url.hash) fail(`must not have a query or fragment; got '${value}'`)
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    fail(`must use https (plain http only for a loopback host such as 127.0.0.1); got '${value}'`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(`must use https; got '${value}'`)
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+}
+
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+}

@@ -1,0 +1,50 @@
+/**
+ * Step outputs. They are written as soon as there is something to say, and again
+ * when it changes, so a step that then fails still leaves them for `if: failure()`.
+ */
+import * as core from '@actions/core'
+import type { ExportJob } from './export-operations.js'
+
+export type SetOutput = (name: string, value: string) => void
+
+/** Pure: the job's outputs, every one of them, empty where Atlas has not said yet. */
+export function jobOutputs(job: ExportJob): Record<string, string> {
+  const count = (n: number | undefined): string => (typeof n === 'number' ? String(n) : '')
+  return {
+    'export-job-id': job.id,
+    state: job.state,
+    'export-bucket-id': job.exportBucketId ?? '',
+    prefix: job.prefix ?? '',
+    'created-at': job.createdAt ?? '',
+    'finished-at': job.finishedAt ?? '',
+    'exported-collections': count(job.exportStatus?.exportedCollections),
+    'total-collections': count(job.exportStatus?.totalCollections),
+    job: JSON.stringify(job)
+  }
+}
+
+export class Outputs {
+  private readonly written = new Map<string, string>()
+
+  constructor(private readonly set: SetOutput = core.setOutput) {}
+
+  snapshot(snapshotId: string): void {
+    this.write('snapshot-id', snapshotId)
+  }
+
+  job(job: ExportJob): void {
+    if (job.snapshotId) this.write('snapshot-id', job.snapshotId)
+    for (const [name, value] of Object.entries(jobOutputs(job))) this.write(name, value)
+  }
+
+  errorCode(code: string | undefined): void {
+    this.write('error-code', code ?? '')
+  }
+
+  /** Only changes reach the output file: a wait of hundreds of polls stays small. */
+  private write(name: string, value: string): void {
+    if (this.written.get(name) === value) return
+    this.written.set(name, value)
+    this.set(name, value)
+  }
+}
