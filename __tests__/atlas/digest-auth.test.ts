@@ -1,0 +1,114 @@
+import DigestClient from 'digest-fetch'
+import { afterEach, describe, expect, test } from 'vitest'
+import { DigestAuth } from '../../src/atlas/digest-auth.js'
+import { createTransport } from '../../src/atlas/transport.js'
+import { startEmulator, type AtlasEmulator, type EmulatorOptions } from '../support/emulator.js'
+import { findRecorded } from '../support/recorded.js'
+import { replay } from '../support/replay-server.js'
+import { API_KEY, CLUSTER, PROJECT_ID, standardOptions } from '../support/scenario.js'
+
+const SNAPSHOTS = `/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup/snapshots`
+const init = (): RequestInit => ({ method: 'GET', headers: { Accept: 'application/vnd.atlas.2023-01-01+json' } })
+
+let emu: AtlasEmulator | undefined
+afterEach(async () => {
+  await emu?.close()
+  emu = undefined
+})
+
+async function emulator(extra: EmulatorOptions = {}): Promise<AtlasEmulator> {
+  emu = await startEmulator(standardOptions(extra))
+  return emu
+}
+
+function ncOf(header: unknown): number {
+  return Number.parseInt(/nc=([0-9a-f]{8})/.exec(String(header))?.[1] ?? 'x', 16)
+}
+
+describe('DigestAuth against the emulator', () => {
+  test('one challenge for the first call, none after: the nonce is reused with nc counting up', async () => {
+    const atlas = await emulator()
+    const auth = new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport())
+    for (let i = 0; i < 3; i++) expect((await auth.send(`${atlas.url}${SNAPSHOTS}`, init)).status).toBe(200)
+    expect(atlas.requests.map(r => [r.auth, r.status])).toEqual([
+      ['none', 401],
+      ['digest', 200],
+      ['digest', 200],
+      ['digest', 200]
+    ])
+    expect(atlas.requests.slice(1).map(r => ncOf(r.headers.authorization))).toEqual([1, 2, 3])
+    expect(atlas.digest.noncesIssued).toBe(1)
+  })
+
+  test('SHA-256 when the challenge says so (Atlas for Government)', async () => {
+    const atlas = await emulator({ digestAlgorithm: 'SHA-256' })
+    const auth = new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport())
+    expect((await auth.send(`${atlas.url}${SNAPSHOTS}`, init)).status).toBe(200)
+    expect(String(atlas.requests[1]?.headers.authorization)).toMatch(/algorithm=SHA-256/)
+    expect(String(atlas.requests[1]?.headers.authorization)).toMatch(/response="[0-9a-f]{64}"/)
+  })
+
+  test('a nonce that expires is re-challenged once, and nc restarts at 1 for the new nonce', async () => {
+    const atlas = await emulator({ nonceMaxUses: 2 })
+    const auth = new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport())
+    for (let i = 0; i < 5; i++) expect((await auth.send(`${atlas.url}${SNAPSHOTS}`, init)).status).toBe(200)
+    const answered = atlas.requests.map(r => r.status)
+    expect(answered).toEqual([401, 200, 200, 401, 200, 200, 401, 200])
+    const stale = atlas.requests.filter(r => r.status === 200).map(r => ncOf(r.headers.authorization))
+    expect(stale).toEqual([1, 2, 1, 2, 1])
+  })
+
+  test('stock digest-fetch keeps counting nc across nonces, which a strict server rejects (why the subclass exists)', async () => {
+    const atlas = await emulator({ nonceMaxUses: 2 })
+    const stock = new DigestClient(API_KEY.publicKey, API_KEY.privateKey)
+    const statuses: number[] = []
+    for (let i = 0; i < 3; i++) statuses.push((await stock.fetch(`${atlas.url}${SNAPSHOTS}`, init())).status)
+    expect(statuses).toEqual([200, 200, 401])
+  })
+
+  test('wrong keys: one challenge, one rejected answer, no loop', async () => {
+    const atlas = await emulator()
+    const auth = new DigestAuth(API_KEY.publicKey, 'wrong-private-key', createTransport())
+    const response = await auth.send(`${atlas.url}${SNAPSHOTS}`, init)
+    expect(response.status).toBe(401)
+    expect(atlas.requests.map(r => r.auth)).toEqual(['none', 'digest'])
+  })
+
+  test('calls made at once are sent one after another (they share nc)', async () => {
+    const atlas = await emulator()
+    const auth = new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport())
+    const responses = await Promise.all(Array.from({ length: 6 }, () => auth.send(`${atlas.url}${SNAPSHOTS}`, init)))
+    expect(responses.map(r => r.status)).toEqual([200, 200, 200, 200, 200, 200])
+    expect(atlas.requests.filter(r => r.status === 401)).toHaveLength(1)
+  })
+
+  test('POST bodies are sent again with the authenticated request, and the uri covers the query', async () => {
+    const atlas = await emulator()
+    const auth = new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport())
+    const url = `${atlas.url}/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup/exports?envelope=true`
+    const body = JSON.stringify({ snapshotId: '6a7944f22c88faeba59d3572', exportBucketId: '6a793f752c88faeba59bba56' })
+    const response = await auth.send(url, () => ({
+      method: 'POST',
+      headers: { Accept: 'application/vnd.atlas.2023-01-01+json', 'Content-Type': 'application/vnd.atlas.2023-01-01+json' },
+      body
+    }))
+    expect(response.status).toBe(200)
+    expect(atlas.requests.map(r => r.body)).toEqual([body, body])
+    expect(String(atlas.requests[1]?.headers.authorization)).toContain(`uri="/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup/exports?envelope=true"`)
+  })
+})
+
+test("Atlas's recorded challenge header is understood: the resend answers it with MD5, qop=auth and nc=00000001", async () => {
+  const challenge = findRecorded('Auth', 'digest-challenge')
+  const server = await replay([challenge, findRecorded('TestSnapshots', 'List__GET')])
+  try {
+    const auth = new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport())
+    const response = await auth.send(`${server.url}${SNAPSHOTS}`, init)
+    expect(response.status).toBe(200)
+    const sent = String(server.requests[1]?.headers.authorization)
+    expect(sent).toMatch(/^Digest username="abcdefgh",realm="MMS Public API",nonce="SlgYP7Tv3FS\/BuCj\/x4WQRIV1bNKdpJg",uri="\/api\/atlas/)
+    expect(sent).toMatch(/qop=auth,algorithm=MD5,response="[0-9a-f]{32}",nc=00000001,cnonce="[0-9a-f]{16}"$/)
+  } finally {
+    await server.close()
+  }
+})

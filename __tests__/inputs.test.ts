@@ -1,0 +1,171 @@
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { getInputs, InputError, parseInputs } from '../src/inputs.js'
+
+const VALID: Record<string, string> = {
+  'public-key': 'abcdefgh',
+  'private-key': '3f2b6c1e-9d4a-4f7b-8c21-5e6d7a8b9c0d',
+  'project-id': 'b0123456789abcdef012345b',
+  'cluster-name': 'prod-1',
+  'snapshot-id': 'latest',
+  'export-bucket-id': '6a793f752c88faeba59bba56',
+  'custom-data': '',
+  wait: 'false',
+  'wait-timeout': '1h',
+  'poll-interval': '30s',
+  'base-url': 'https://cloud.mongodb.com',
+  envelope: 'false'
+}
+
+function parse(overrides: Record<string, string> = {}) {
+  const values = { ...VALID, ...overrides }
+  return parseInputs(name => values[name] ?? '')
+}
+
+function problems(overrides: Record<string, string>): string {
+  try {
+    parse(overrides)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as Error).message
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('parseInputs', () => {
+  test('a complete Digest configuration', () => {
+    expect(parse()).toEqual({
+      credentials: { kind: 'digest', publicKey: 'abcdefgh', privateKey: VALID['private-key'] },
+      projectId: 'b0123456789abcdef012345b',
+      clusterName: 'prod-1',
+      snapshot: { kind: 'latest' },
+      exportBucketId: '6a793f752c88faeba59bba56',
+      customData: [],
+      wait: false,
+      waitTimeoutMs: 3_600_000,
+      pollIntervalMs: 30_000,
+      baseUrl: 'https://cloud.mongodb.com',
+      envelope: false
+    })
+  })
+
+  test('a service account, an explicit snapshot, waiting, Atlas for Government with a trailing slash', () => {
+    const inputs = parse({
+      'public-key': '',
+      'private-key': '',
+      'client-id': 'mdb_sa_id_6a7945592c88faeba59d5e8e',
+      'client-secret': 'mdb_sa_sk_secret',
+      'snapshot-id': '6a7944f22c88faeba59d3572',
+      wait: 'True',
+      'wait-timeout': '2h',
+      'poll-interval': '90',
+      'base-url': 'https://cloud.mongodbgov.com/',
+      envelope: 'TRUE'
+    })
+    expect(inputs.credentials).toEqual({ kind: 'service-account', clientId: 'mdb_sa_id_6a7945592c88faeba59d5e8e', clientSecret: 'mdb_sa_sk_secret' })
+    expect(inputs.snapshot).toEqual({ kind: 'id', id: '6a7944f22c88faeba59d3572' })
+    expect(inputs.wait).toBe(true)
+    expect(inputs.waitTimeoutMs).toBe(7_200_000)
+    expect(inputs.pollIntervalMs).toBe(90_000)
+    expect(inputs.baseUrl).toBe('https://cloud.mongodbgov.com')
+    expect(inputs.envelope).toBe(true)
+  })
+
+  test.each(['http://127.0.0.1:8080', 'http://localhost:1/', 'http://[::1]:9000', 'http://127.10.0.3'])(
+    'plain http is allowed for loopback %s',
+    url => {
+      expect(parse({ 'base-url': url }).baseUrl).toBe(url.replace(/\/$/, ''))
+    }
+  )
+
+  test('the result is frozen', () => {
+    const inputs = parse({ 'custom-data': 'a=1' })
+    expect(Object.isFrozen(inputs)).toBe(true)
+    expect(Object.isFrozen(inputs.customData)).toBe(true)
+  })
+
+  test.each([
+    [{ 'project-id': '' }, "Input 'project-id' is required"],
+    [{ 'project-id': '5F0C0123456789ABCDEF0123' }, "Input 'project-id' must be 24 hexadecimal digits (0-9, a-f); got '5F0C0123456789ABCDEF0123'"],
+    [{ 'cluster-name': '' }, "Input 'cluster-name' is required"],
+    [{ 'cluster-name': '-prod' }, "Input 'cluster-name' must be letters, digits and hyphens, starting with a letter or digit; got '-prod'"],
+    [{ 'cluster-name': 'prod_1' }, "Input 'cluster-name' must be letters, digits and hyphens"],
+    [{ 'cluster-name': 'a'.repeat(65) }, "Input 'cluster-name' must be at most 64 characters, got 65"],
+    [{ 'snapshot-id': 'newest' }, "Input 'snapshot-id' must be 24 hexadecimal digits (0-9, a-f) or 'latest'; got 'newest'"],
+    [{ 'export-bucket-id': '' }, "Input 'export-bucket-id' is required"],
+    [{ 'export-bucket-id': '6a793f75' }, "Input 'export-bucket-id' must be 24 hexadecimal digits"],
+    [{ 'custom-data': 'just words' }, "Input 'custom-data' line 1 is not key=value: 'just words'"],
+    [{ wait: 'sometimes' }, "Input 'wait' must be true or false; got 'sometimes'"],
+    [{ envelope: '1' }, "Input 'envelope' must be true or false; got '1'"],
+    [{ 'wait-timeout': '1x' }, "Input 'wait-timeout' must be a duration like 90s, 15m or 1h30m (or a number of seconds); got '1x'"],
+    [{ 'wait-timeout': '0' }, "Input 'wait-timeout' must be between 1s and 168h; got '0'"],
+    [{ 'wait-timeout': '200h' }, "Input 'wait-timeout' must be between 1s and 168h"],
+    [{ 'poll-interval': '0s' }, "Input 'poll-interval' must be between 1s and 1h; got '0s'"],
+    [{ 'base-url': 'http://cloud.mongodb.com' }, "Input 'base-url' must use https (plain http only for a loopback host such as 127.0.0.1)"],
+    [{ 'base-url': 'cloud.mongodb.com' }, "Input 'base-url' must be a URL like https://cloud.mongodb.com; got 'cloud.mongodb.com'"],
+    [{ 'base-url': 'ftp://cloud.mongodb.com' }, "Input 'base-url' must use https; got 'ftp://cloud.mongodb.com'"],
+    [{ 'base-url': 'https://user:pw@cloud.mongodb.com' }, "Input 'base-url' must not contain a user name or password"],
+    [{ 'base-url': 'https://cloud.mongodb.com/?x=1' }, "Input 'base-url' must not have a query or fragment"],
+    [{ 'private-key': '' }, "Input 'private-key' is required with 'public-key' (or set MONGODB_ATLAS_PRIVATE_API_KEY)"],
+    [{ 'public-key': '' }, "Input 'public-key' is required with 'private-key' (or set MONGODB_ATLAS_PUBLIC_API_KEY)"],
+    [{ 'public-key': '', 'private-key': '' }, 'No Atlas credentials'],
+    [{ 'client-id': 'mdb_sa_id_x' }, "Inputs 'public-key'/'private-key' and 'client-id'/'client-secret' are both set"],
+    [{ 'public-key': '', 'private-key': '', 'client-secret': 's' }, "Input 'client-id' is required with 'client-secret'"],
+    [{ 'public-key': '', 'private-key': '', 'client-id': 'c' }, "Input 'client-secret' is required with 'client-id'"],
+    [{ 'public-key': 'abc def' }, "Input 'public-key' must not contain white space"]
+  ])('%j fails: %s', (overrides, message) => {
+    expect(problems(overrides)).toContain(message)
+  })
+
+  test('every problem is reported at once, one line each', () => {
+    const message = problems({ 'project-id': 'x', 'cluster-name': '', wait: 'maybe' })
+    expect(message.split('\n')).toEqual([
+      "Input 'project-id' must be 24 hexadecimal digits (0-9, a-f); got 'x'",
+      "Input 'cluster-name' is required: the name of the Atlas cluster",
+      "Input 'wait' must be true or false; got 'maybe'"
+    ])
+  })
+
+  test('no secret value appears in a message about it', () => {
+    const message = problems({ 'private-key': 'sec ret-value' })
+    expect(message).toContain("Input 'private-key' must not contain white space")
+    expect(message).not.toContain('sec ret-value')
+  })
+})
+
+describe('getInputs', () => {
+  const saved = { ...process.env }
+  afterEach(() => {
+    process.env = { ...saved }
+    vi.restoreAllMocks()
+  })
+
+  function setInputs(values: Record<string, string>): void {
+    for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
+    for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value
+  }
+
+  test('falls back to MONGODB_ATLAS_* variables, first listed first, and masks the secret before validating', () => {
+    setInputs({ ...VALID, 'public-key': '', 'private-key': '', 'project-id': '', 'cluster-name': 'prod' })
+    const written: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      written.push(String(chunk))
+      return true
+    })
+    const inputs = getInputs({
+      MONGODB_ATLAS_PUBLIC_API_KEY: 'pubfirst',
+      MONGODB_ATLAS_PUBLIC_KEY: 'pubsecond',
+      MONGODB_ATLAS_PRIVATE_KEY: 'priv-from-env',
+      MONGODB_ATLAS_PROJECT_ID: 'b0123456789abcdef012345b'
+    })
+    expect(inputs.credentials).toEqual({ kind: 'digest', publicKey: 'pubfirst', privateKey: 'priv-from-env' })
+    expect(inputs.projectId).toBe('b0123456789abcdef012345b')
+    expect(written.join('')).toContain('::add-mask::priv-from-env')
+  })
+
+  test('an input wins over its env variable; service-account variables work alike', () => {
+    setInputs({ ...VALID, 'public-key': '', 'private-key': '', 'client-id': 'from-input' })
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    const inputs = getInputs({ MONGODB_ATLAS_CLIENT_ID: 'from-env', MONGODB_ATLAS_CLIENT_SECRET: 'sa-secret' })
+    expect(inputs.credentials).toEqual({ kind: 'service-account', clientId: 'from-input', clientSecret: 'sa-secret' })
+  })
+})

@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest'
+import type { ExportJob } from '../src/export-operations.js'
+import { ExportJobFailedError, WaitTimeoutError, waitForJob, type Clock } from '../src/wait.js'
+
+function fakeClock(): Clock & { sleeps: number[] } {
+  let now = 0
+  const sleeps: number[] = []
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async ms => {
+      sleeps.push(ms)
+      now += ms
+    }
+  }
+}
+
+const job = (state: string, extra: Partial<ExportJob> = {}): ExportJob => ({ id: 'j1', exportBucketId: 'b', state, ...extra })
+
+describe('waitForJob', () => {
+  test('one poll per interval until an end state; each polled job is reported', async () => {
+    const clock = fakeClock()
+    const states = ['Queued', 'InProgress', 'InProgress', 'Successful']
+    const seen: string[] = []
+    const outcome = await waitForJob(job('Queued'), async () => job(states.shift() ?? 'Successful'), {
+      deadline: 3_600_000,
+      intervalMs: 30_000,
+      clock,
+      onPoll: j => seen.push(j.state)
+    })
+    expect(outcome).toEqual({ kind: 'ended', job: job('Successful') })
+    expect(seen).toEqual(['Queued', 'InProgress', 'InProgress', 'Successful'])
+    expect(clock.sleeps).toEqual([30_000, 30_000, 30_000, 30_000])
+  })
+
+  test('an already ended job is not polled', async () => {
+    let polls = 0
+    const outcome = await waitForJob(job('Failed'), async () => (polls++, job('Failed')), { deadline: 10, intervalMs: 1, clock: fakeClock() })
+    expect(outcome.kind).toBe('ended')
+    expect(polls).toBe(0)
+  })
+
+  test('the last poll lands on the deadline, then the wait times out with the last job seen', async () => {
+    const clock = fakeClock()
+    let polls = 0
+    const outcome = await waitForJob(job('Queued'), async () => (polls++, job('InProgress')), { deadline: 100_000, intervalMs: 30_000, clock })
+    expect(outcome).toEqual({ kind: 'timed-out', job: job('InProgress') })
+    expect(clock.sleeps).toEqual([30_000, 30_000, 30_000, 10_000])
+    expect(polls).toBe(4)
+  })
+
+  test('a job that ends on the last poll is seen as ended', async () => {
+    const clock = fakeClock()
+    const states = ['InProgress', 'Successful']
+    const outcome = await waitForJob(job('Queued'), async () => job(states.shift() as string), { deadline: 45_000, intervalMs: 30_000, clock })
+    expect(outcome.kind).toBe('ended')
+  })
+})
+
+describe('wait errors', () => {
+  test('a Failed job names the id, the state and the stateReason', () => {
+    const error = new ExportJobFailedError(job('Failed', { stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' } }))
+    expect(error.message).toBe('Export job j1 ended Failed: EXPORT_BUCKET_ACCESS_DENIED: Atlas could not write to the bucket.')
+    expect(error.errorCode).toBe('EXPORT_BUCKET_ACCESS_DENIED')
+  })
+
+  test('a Cancelled job without a reason says so', () => {
+    expect(new ExportJobFailedError(job('Cancelled')).message).toBe('Export job j1 ended Cancelled (Atlas gave no reason)')
+  })
+
+  test('a timeout says how long, which job, and that the export goes on', () => {
+    const error = new WaitTimeoutError(job('InProgress'), 3_000)
+    expect(error.message).toMatch(/^Stopped waiting after 3s \(wait-timeout\): export job j1 is still InProgress\. The export goes on in Atlas/)
+  })
+})
