@@ -1,0 +1,173 @@
+/** The bundle, run as the runner runs it, against the emulator: the paths that end green, and wait outcomes. */
+import { describe, expect, test } from 'vitest'
+import { runAction } from '../support/run-action.js'
+import {
+  BUCKET_ID,
+  CLUSTER,
+  EMPTY_CLUSTER,
+  LATEST_SNAPSHOT_ID,
+  PROJECT_ID,
+  SERVICE_ACCOUNT,
+  API_KEY,
+  SHARDED_CLUSTER,
+  SHARDED_SNAPSHOT_ID,
+  digestInputs,
+  serviceAccountInputs
+} from '../support/scenario.js'
+import { failureOf, useEmulator, visibleLog } from './helpers.js'
+
+const emulator = useEmulator()
+const JOB_OUTPUTS = ['export-job-id', 'state', 'snapshot-id', 'export-bucket-id', 'prefix', 'created-at', 'finished-at', 'exported-collections', 'total-collections', 'job', 'error-code']
+
+describe('creating an export job', () => {
+  test('Digest, explicit snapshot: the challenge and one POST, every output set', async () => {
+    const atlas = await emulator()
+    const run = await runAction(digestInputs(atlas.url, { 'custom-data': 'ticket=OPS-1\nquery=a=b' }))
+    expect(run.exitCode).toBe(0)
+    expect(atlas.requests.map(r => `${r.method} ${r.auth} ${r.status}`)).toEqual(['POST none 401', 'POST digest 200'])
+    const post = atlas.requests[1]
+    expect(post?.path).toBe(`/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup/exports`)
+    expect(post?.headers['user-agent']).toMatch(/^atlas-snapshot-export\/\d+\.\d+\.\d+ /)
+    expect(JSON.parse(post?.body ?? '')).toEqual({
+      snapshotId: LATEST_SNAPSHOT_ID,
+      exportBucketId: BUCKET_ID,
+      customData: [
+        { key: 'ticket', value: 'OPS-1' },
+        { key: 'query', value: 'a=b' }
+      ]
+    })
+    const job = atlas.jobs[0]
+    expect(Object.keys(run.outputs).sort()).toEqual([...JOB_OUTPUTS].sort())
+    expect(run.outputs).toMatchObject({
+      'export-job-id': job?.id,
+      state: 'Queued',
+      'snapshot-id': LATEST_SNAPSHOT_ID,
+      'export-bucket-id': BUCKET_ID,
+      prefix: job?.prefix,
+      'created-at': job?.createdAt,
+      'finished-at': '',
+      'exported-collections': '0',
+      'total-collections': '0',
+      'error-code': ''
+    })
+    expect(JSON.parse(run.outputs.job ?? '')).toMatchObject({ id: job?.id, state: 'Queued' })
+    expect(run.stdout).toContain(`Created export job ${job?.id} (Queued) of snapshot ${LATEST_SNAPSHOT_ID} to bucket ${BUCKET_ID}.`)
+  })
+
+  test('service account: one token, one POST, the token revoked at the end', async () => {
+    const atlas = await emulator()
+    const run = await runAction(serviceAccountInputs(atlas.url))
+    expect(run.exitCode).toBe(0)
+    expect(atlas.requests.map(r => `${r.method} ${r.path.replace(/\/api\/atlas\/v2\/.*\//, '…/')} ${r.auth} ${r.status}`)).toEqual([
+      'POST /api/oauth/token basic 200',
+      'POST …/exports bearer 200',
+      'POST /api/oauth/revoke basic 200'
+    ])
+    expect(atlas.tokensIssued).toBe(1)
+    expect(atlas.tokens.size).toBe(0)
+    expect(run.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
+  })
+
+  test('credentials from MONGODB_ATLAS_* env variables', async () => {
+    const atlas = await emulator()
+    const { 'public-key': _p, 'private-key': _k, 'project-id': _g, ...inputs } = digestInputs(atlas.url)
+    const run = await runAction(inputs, {
+      env: { MONGODB_ATLAS_PUBLIC_API_KEY: API_KEY.publicKey, MONGODB_ATLAS_PRIVATE_API_KEY: API_KEY.privateKey, MONGODB_ATLAS_PROJECT_ID: PROJECT_ID }
+    })
+    expect(run.exitCode).toBe(0)
+    expect(atlas.jobs).toHaveLength(1)
+  })
+
+  test('latest: the newest completed non-fallback snapshot, listed out of order; 3 requests in all', async () => {
+    const atlas = await emulator()
+    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['snapshot-id']).toBe(LATEST_SNAPSHOT_ID)
+    expect(atlas.jobs[0]?.snapshotId).toBe(LATEST_SNAPSHOT_ID)
+    expect(atlas.requests.map(r => `${r.method} ${r.status}`)).toEqual(['GET 401', 'GET 200', 'POST 200'])
+    expect(run.stdout).toContain(`Latest exportable snapshot of ${CLUSTER}: ${LATEST_SNAPSHOT_ID}`)
+  })
+
+  test('latest on a sharded cluster: its own snapshot list, and the job lists its components', async () => {
+    const atlas = await emulator()
+    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest', 'cluster-name': SHARDED_CLUSTER }))
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['snapshot-id']).toBe(SHARDED_SNAPSHOT_ID)
+    expect(JSON.parse(run.outputs.job ?? '').components).toHaveLength(2)
+    expect(run.outputs['total-collections']).toBe('')
+  })
+
+  test('latest with no exportable snapshot: a clear failure and no POST', async () => {
+    const atlas = await emulator()
+    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest', 'cluster-name': EMPTY_CLUSTER }))
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).message).toBe(
+      `Cluster ${EMPTY_CLUSTER} has no exportable snapshot (status completed, not a fallback snapshot): nothing to export.`
+    )
+    expect(atlas.apiRequests({ method: 'POST' })).toHaveLength(0)
+    expect(atlas.jobs).toHaveLength(0)
+  })
+
+  test('envelope=true: the job is read out of the envelope', async () => {
+    const atlas = await emulator()
+    const run = await runAction(digestInputs(atlas.url, { envelope: 'true', 'snapshot-id': 'latest' }))
+    expect(run.exitCode).toBe(0)
+    expect(atlas.apiRequests().every(r => r.query.get('envelope') === 'true')).toBe(true)
+    expect(run.outputs).toMatchObject({ state: 'Queued', 'export-job-id': atlas.jobs[0]?.id, 'snapshot-id': LATEST_SNAPSHOT_ID })
+  })
+})
+
+describe('waiting', () => {
+  test('until Successful: one GET per poll, each state change logged, final outputs', async () => {
+    const atlas = await emulator({
+      exportTimeline: [
+        { state: 'Queued' },
+        { state: 'InProgress', exportStatus: { exportedCollections: 1, totalCollections: 4 } },
+        { state: 'Successful', exportStatus: { exportedCollections: 4, totalCollections: 4 } }
+      ]
+    })
+    const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
+    expect(run.exitCode).toBe(0)
+    const id = atlas.jobs[0]?.id
+    expect(atlas.apiRequests({ method: 'GET' }).map(r => r.path.split('/').at(-1))).toEqual([id, id])
+    expect(run.outputs).toMatchObject({ state: 'Successful', 'exported-collections': '4', 'total-collections': '4', 'error-code': '' })
+    expect(run.outputs['finished-at']).toBe(atlas.jobs[0]?.finishedAt)
+    expect(run.stdout).toMatch(new RegExp(`Export job ${id}: Queued → InProgress after \\d+s\\.`))
+    expect(run.stdout).toMatch(new RegExp(`Export job ${id}: InProgress → Successful after \\d+s\\.`))
+    expect(atlas.tokensRevoked).toBe(1)
+  })
+
+  test('a job that ends Failed: red, with the id, the state and the stateReason; outputs set', async () => {
+    const atlas = await emulator({
+      exportTimeline: [
+        { state: 'Queued' },
+        { state: 'Failed', stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' } }
+      ]
+    })
+    const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
+    const id = atlas.jobs[0]?.id
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run)).toEqual({
+      title: 'Atlas export failed',
+      message: `Export job ${id} ended Failed: EXPORT_BUCKET_ACCESS_DENIED: Atlas could not write to the bucket.`
+    })
+    expect(run.outputs).toMatchObject({ 'export-job-id': id, state: 'Failed', 'error-code': 'EXPORT_BUCKET_ACCESS_DENIED' })
+    expect(run.outputs['finished-at']).not.toBe('')
+    expect(visibleLog(run)).not.toMatch(/\n\s+at /)
+  })
+
+  test('a wait that times out: red, says how long and which job, the export goes on; outputs set', async () => {
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }] })
+    const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'wait-timeout': '3s' }))
+    const id = atlas.jobs[0]?.id
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).message).toMatch(
+      new RegExp(`^Stopped waiting after [34]s \\(wait-timeout\\): export job ${id} is still InProgress\\. The export goes on in Atlas`)
+    )
+    expect(run.outputs).toMatchObject({ 'export-job-id': id, state: 'InProgress', 'error-code': '' })
+    const polls = atlas.apiRequests({ method: 'GET' }).length
+    expect(polls).toBeGreaterThanOrEqual(2)
+    expect(polls).toBeLessThanOrEqual(3)
+    expect(run.durationMs).toBeLessThan(10_000)
+  })
+})

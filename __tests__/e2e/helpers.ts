@@ -1,0 +1,35 @@
+import { afterEach } from 'vitest'
+import { startEmulator, type AtlasEmulator, type EmulatorOptions } from '../support/emulator.js'
+import type { ActionRun } from '../support/run-action.js'
+import { standardOptions } from '../support/scenario.js'
+
+/** A fresh emulator for the test, closed after it. */
+export function useEmulator(): (extra?: EmulatorOptions) => Promise<AtlasEmulator> {
+  const started: AtlasEmulator[] = []
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map(e => e.close()))
+  })
+  return async (extra = {}) => {
+    const emulator = await startEmulator(standardOptions(extra))
+    started.push(emulator)
+    return emulator
+  }
+}
+
+/** The failure as the run page shows it: the one `::error` annotation, decoded. */
+export function failureOf(run: ActionRun): { title: string; message: string } {
+  const errors = run.annotations.filter(a => a.startsWith('::error'))
+  if (errors.length !== 1) throw new Error(`expected one error annotation, got ${errors.length}:\n${run.stdout}`)
+  const match = /^::error title=([^:]*)::(.*)$/.exec(errors[0] as string)
+  if (!match) throw new Error(`not an annotation with a title: ${errors[0]}`)
+  const decode = (s: string): string => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%')
+  return { title: decode(match[1] as string), message: decode(match[2] as string) }
+}
+
+/** Nothing like a stack trace outside debug lines. */
+export function visibleLog(run: ActionRun): string {
+  return (run.stdout + run.stderr)
+    .split('\n')
+    .filter(line => !line.startsWith('::debug::'))
+    .join('\n')
+}
