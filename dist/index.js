@@ -30352,7 +30352,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8484);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2880);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30361,7 +30361,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8484:
+/***/ 2880:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34537,6 +34537,164 @@ class Outputs {
     }
 }
 
+;// CONCATENATED MODULE: ./src/progress.ts
+/**
+ * Calm progress logs for long waits. Exports take from about 15 minutes to hours:
+ * every state change is a line at once; otherwise a heartbeat at most every few
+ * minutes; each poll's details only under debug. A two-hour wait is tens of lines.
+ */
+
+const HEARTBEAT_MS = 5 * 60_000;
+/** Pure: what Atlas says of the collections, never as a percentage (it can stay 0/0 on success). */
+function collectionsText(job) {
+    const status = job.exportStatus;
+    if (!status || typeof status.totalCollections !== 'number' || status.totalCollections <= 0)
+        return undefined;
+    return `${status.exportedCollections ?? 0} of ${status.totalCollections} collections exported`;
+}
+class ProgressLog {
+    startedAt;
+    sink;
+    heartbeatMs;
+    lastState;
+    lastLineAt;
+    polls = 0;
+    constructor(initial, startedAt, sink, heartbeatMs = HEARTBEAT_MS) {
+        this.startedAt = startedAt;
+        this.sink = sink;
+        this.heartbeatMs = heartbeatMs;
+        this.lastState = initial.state;
+        this.lastLineAt = startedAt;
+    }
+    poll(job, now) {
+        this.polls++;
+        const elapsed = formatDuration(now - this.startedAt);
+        const collections = collectionsText(job);
+        this.sink.debug(`Poll ${this.polls} after ${elapsed}: ${job.state}${collections ? `, ${collections}` : ''}`);
+        if (job.state !== this.lastState) {
+            this.line(`Export job ${job.id}: ${this.lastState} → ${job.state} after ${elapsed}${collections ? ` (${collections})` : ''}.`, now);
+            this.lastState = job.state;
+        }
+        else if (now - this.lastLineAt >= this.heartbeatMs) {
+            this.line(`Export job ${job.id} still ${job.state} after ${elapsed}${collections ? ` (${collections})` : ''}.`, now);
+        }
+    }
+    line(message, now) {
+        this.sink.info(message);
+        this.lastLineAt = now;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+/**
+ * The job summary on the run page: what was exported where, at a glance, and when the
+ * run went red, what failed, Atlas's error code and what to do. Rendering is pure;
+ * writing goes through core.summary.
+ */
+
+
+
+const STAGE_TEXT = {
+    inputs: 'Checking the inputs',
+    connect: 'Connecting to Atlas',
+    snapshot: 'Choosing the snapshot',
+    create: 'Creating the export job',
+    wait: 'Waiting for the export job'
+};
+function renderSummary(report) {
+    const lines = [`## ${summary_headline(report)}`, ''];
+    const rows = tableRows(report);
+    if (rows.length > 0) {
+        lines.push('| | |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${value} |`), '');
+    }
+    const failure = report.failure;
+    if (failure) {
+        const [first, ...more] = failure.message.split('\n');
+        lines.push('### What went wrong', '', `**${STAGE_TEXT[report.stage]}** failed: ${summary_escape(first ?? '')}`);
+        for (const line of more)
+            lines.push(`${summary_escape(line)}`);
+        lines.push('');
+        if (failure.errorCode)
+            lines.push(`- Atlas error code: \`${escapeCode(failure.errorCode)}\``);
+        if (failure.hint)
+            lines.push(`- What to do: ${summary_escape(failure.hint)}`);
+        if (report.job && !/^(successful|failed|cancelled)$/i.test(report.job.state)) {
+            lines.push(`- The export job itself goes on in Atlas: \`${report.job.id}\`.`);
+        }
+        lines.push('');
+    }
+    else if (report.job && !report.inputs?.wait) {
+        lines.push(`The export runs on in Atlas; \`wait: true\` would follow it to the end.`, '');
+    }
+    return `${lines.join('\n')}\n`;
+}
+function summary_headline(report) {
+    if (report.failure)
+        return '❌ Atlas snapshot export failed';
+    const state = report.job?.state ?? '';
+    if (/^successful$/i.test(state))
+        return '✅ Atlas snapshot export succeeded';
+    return `🚀 Atlas snapshot export started (${state || 'no job'})`;
+}
+function tableRows(report) {
+    const rows = [];
+    const add = (name, value) => {
+        if (value)
+            rows.push([name, value]);
+    };
+    const { inputs, snapshot, job } = report;
+    add('Project', inputs && code(inputs.projectId));
+    add('Cluster', inputs && code(inputs.clusterName));
+    if (snapshot) {
+        const created = snapshot.createdAt ? `, taken ${snapshot.createdAt}` : '';
+        add('Snapshot', `${code(snapshot.id)}${snapshot.latest ? ` (chosen as \`latest\`${created})` : ''}`);
+    }
+    add('Export bucket', code(job?.exportBucketId ?? inputs?.exportBucketId));
+    if (job) {
+        add('Export job', code(job.id));
+        add('State', job.state + (job.stateReason?.errorCode || job.stateReason?.message ? `: ${summary_escape([job.stateReason.errorCode, job.stateReason.message].filter(Boolean).join(' '))}` : ''));
+        add('Prefix', code(job.prefix));
+        add('Created', job.createdAt);
+        add('Finished', job.finishedAt);
+        const took = summary_duration(job);
+        add('Duration', took);
+        add('Collections', collectionsText(job));
+        if (job.components?.length)
+            add('Components', job.components.map(c => code(c.replicaSetName)).join(', '));
+    }
+    const customData = job?.customData?.length ? job.customData : inputs?.customData;
+    if (customData?.length)
+        add('Custom data', customData.map(({ key, value }) => code(`${key}=${value}`)).join(' '));
+    return rows;
+}
+function summary_duration(job) {
+    const created = Date.parse(job.createdAt ?? '');
+    const finished = Date.parse(job.finishedAt ?? '');
+    return Number.isNaN(created) || Number.isNaN(finished) ? undefined : formatDuration(finished - created);
+}
+/** Inline code that survives any value: backticks doubled around, pipes escaped for the table. */
+function code(value) {
+    if (!value)
+        return undefined;
+    const fence = value.includes('`') ? '``' : '`';
+    return `${fence}${value.replace(/\|/g, '\\|').replace(/\n/g, ' ')}${fence}`;
+}
+function escapeCode(value) {
+    return value.replace(/[`|]/g, '');
+}
+function summary_escape(text) {
+    return text.replace(/\|/g, '\\|').replace(/[<>]/g, c => (c === '<' ? '&lt;' : '&gt;'));
+}
+/** Appends the summary; outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write, which is fine. */
+async function writeSummary(report) {
+    try {
+        await summary.addRaw(renderSummary(report)).write();
+    }
+    catch (error) {
+        debug(`No job summary written: ${error.message}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/wait.ts
 /**
  * Waiting for an export job to end: one GET per poll interval until the job is
@@ -34589,8 +34747,11 @@ class WaitTimeoutError extends Error {
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * One run of the action: read the inputs, connect, choose the snapshot, create the
- * export job, wait for it if asked, and leave outputs behind whatever happens.
+ * export job, wait for it if asked, and leave outputs and a summary behind whatever
+ * happens.
  */
+
+
 
 
 
@@ -34602,80 +34763,100 @@ class WaitTimeoutError extends Error {
 async function run() {
     const startedAt = Date.now();
     const outputs = new Outputs();
+    const report = { stage: 'inputs' };
     let client;
     try {
         const inputs = getInputs();
+        report.inputs = inputs;
+        logSettings(inputs);
+        report.stage = 'connect';
         client = connect(inputs);
         const cluster = { projectId: inputs.projectId, clusterName: inputs.clusterName };
-        const snapshotId = await chooseSnapshot(client, cluster, inputs);
-        outputs.snapshot(snapshotId);
-        let job = await createExportJob(client, cluster, {
-            snapshotId,
+        report.stage = 'snapshot';
+        report.snapshot = await chooseSnapshot(client, cluster, inputs);
+        outputs.snapshot(report.snapshot.id);
+        report.stage = 'create';
+        report.job = await createExportJob(client, cluster, {
+            snapshotId: report.snapshot.id,
             exportBucketId: inputs.exportBucketId,
             customData: inputs.customData
         });
-        outputs.job(job);
-        info(`Created export job ${job.id} (${job.state}) of snapshot ${snapshotId} to bucket ${inputs.exportBucketId}.`);
-        if (inputs.wait)
-            job = await waitUntilEnded(client, cluster, job, inputs, startedAt, outputs);
+        outputs.job(report.job);
+        info(`Created export job ${report.job.id} (${report.job.state}) of snapshot ${report.snapshot.id} to bucket ${inputs.exportBucketId}.`);
+        if (inputs.wait) {
+            report.stage = 'wait';
+            await waitUntilEnded(client, cluster, inputs, startedAt, report, outputs);
+        }
         outputs.errorCode(undefined);
     }
     catch (error) {
-        main_fail(error, outputs);
+        report.failure = describeFailure(error);
+        main_fail(error, report.failure, outputs);
     }
     finally {
         await client?.close();
     }
+    if (report.job)
+        await group('Export job document', async () => info(JSON.stringify(report.job, null, 2)));
+    await writeSummary(report);
+}
+function logSettings(inputs) {
+    startGroup('Settings');
+    info(`Atlas:        ${inputs.baseUrl}`);
+    info(`Credential:   ${inputs.credentials.kind === 'digest' ? 'API key (HTTP Digest)' : 'service account (OAuth 2.0)'}`);
+    info(`Project:      ${inputs.projectId}`);
+    info(`Cluster:      ${inputs.clusterName}`);
+    info(`Snapshot:     ${inputs.snapshot.kind === 'latest' ? 'latest' : inputs.snapshot.id}`);
+    info(`Bucket:       ${inputs.exportBucketId}`);
+    info(`Custom data:  ${inputs.customData.map(d => d.key).join(', ') || '(none)'}`);
+    info(`Wait:         ${inputs.wait ? `yes, polling every ${formatDuration(inputs.pollIntervalMs)}, at most ${formatDuration(inputs.waitTimeoutMs)}` : 'no'}`);
+    endGroup();
 }
 async function chooseSnapshot(client, cluster, inputs) {
     if (inputs.snapshot.kind === 'id')
-        return inputs.snapshot.id;
+        return { id: inputs.snapshot.id, latest: false };
     const latest = await findLatestSnapshot(client, cluster);
     if (!latest) {
         throw new Error(`Cluster ${cluster.clusterName} has no exportable snapshot (status completed, not a fallback snapshot): nothing to export.`);
     }
     info(`Latest exportable snapshot of ${cluster.clusterName}: ${latest.id} (created ${latest.createdAt}).`);
-    return latest.id;
+    return { id: latest.id, latest: true, createdAt: latest.createdAt };
 }
-async function waitUntilEnded(client, cluster, created, inputs, startedAt, outputs) {
+async function waitUntilEnded(client, cluster, inputs, startedAt, report, outputs) {
+    const created = report.job;
     info(`Waiting for export job ${created.id}: a poll every ${formatDuration(inputs.pollIntervalMs)}, at most ${formatDuration(inputs.waitTimeoutMs)}.`);
-    let lastState = created.state;
+    const progress = new ProgressLog(created, startedAt, core_namespaceObject);
     const outcome = await waitForJob(created, () => getExportJob(client, cluster, created.id), {
         deadline: startedAt + inputs.waitTimeoutMs,
         intervalMs: inputs.pollIntervalMs,
         onPoll: job => {
+            report.job = job;
             outputs.job(job);
-            if (job.state !== lastState) {
-                info(`Export job ${job.id}: ${lastState} → ${job.state} after ${formatDuration(Date.now() - startedAt)}.`);
-                lastState = job.state;
-            }
+            progress.poll(job, Date.now());
         }
     });
     if (outcome.kind === 'timed-out')
         throw new WaitTimeoutError(outcome.job, Date.now() - startedAt);
-    if (outcome.job.state.toLowerCase() !== 'successful')
+    if (!/^successful$/i.test(outcome.job.state))
         throw new ExportJobFailedError(outcome.job);
-    info(`Export job ${outcome.job.id} is Successful; files under ${outcome.job.prefix ?? '(no prefix)'}.`);
-    return outcome.job;
+    info(`Export job ${outcome.job.id} is ${outcome.job.state}; files under ${outcome.job.prefix ?? '(no prefix)'}.`);
 }
 /** One annotation with a title, the hint on its own line, no stack trace (that goes to debug). */
-function main_fail(error, outputs) {
-    const { message, errorCode } = describeFailure(error);
-    outputs.errorCode(errorCode);
+function main_fail(error, failure, outputs) {
+    outputs.errorCode(failure.errorCode);
     if (error instanceof Error && error.stack)
         debug(error.stack);
-    core_error(message, { title: 'Atlas export failed' });
+    core_error(failure.hint ? `${failure.message}\n${failure.hint}` : failure.message, { title: 'Atlas export failed' });
     process.exitCode = ExitCode.Failure;
 }
 function describeFailure(error) {
-    if (error instanceof AtlasError) {
-        return { message: error.hint ? `${error.message}\n${error.hint}` : error.message, errorCode: error.errorCode };
-    }
+    if (error instanceof AtlasError)
+        return { message: error.message, errorCode: error.errorCode, hint: error.hint };
     if (error instanceof ExportJobFailedError)
         return { message: error.message, errorCode: error.errorCode };
     if (error instanceof Error)
-        return { message: error.message, errorCode: undefined };
-    return { message: String(error), errorCode: undefined };
+        return { message: error.message };
+    return { message: String(error) };
 }
 
 

@@ -34,8 +34,8 @@ await emulator.close()
 const section = (title: string): void => console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 60 - title.length))}`)
 section('step log (as the runner shows it, debug lines hidden)')
 for (const line of run.stdout.split('\n')) {
-  if (line === '' || line.startsWith('::debug::') || line.startsWith('::add-mask::')) continue
-  console.log(line.replace(/%0A/g, '\n'))
+  if (line === '' || line.startsWith('::debug::') || line.startsWith('::add-mask::') || line === '::endgroup::') continue
+  console.log(line.replace(/^::group::/, '▼ ').replace(/%0A/g, '\n'))
 }
 if (run.stderr.trim()) console.log(run.stderr)
 section('outputs')

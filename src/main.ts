@@ -1,6 +1,7 @@
 /**
  * One run of the action: read the inputs, connect, choose the snapshot, create the
- * export job, wait for it if asked, and leave outputs behind whatever happens.
+ * export job, wait for it if asked, and leave outputs and a summary behind whatever
+ * happens.
  */
 import * as core from '@actions/core'
 import type { AtlasClient } from './atlas/client.js'
@@ -10,39 +11,67 @@ import { formatDuration } from './duration.js'
 import { createExportJob, findLatestSnapshot, getExportJob, type ClusterRef, type ExportJob } from './export-operations.js'
 import { getInputs, type Inputs } from './inputs.js'
 import { Outputs } from './outputs.js'
+import { ProgressLog } from './progress.js'
+import { writeSummary, type Failure, type RunReport } from './summary.js'
 import { ExportJobFailedError, WaitTimeoutError, waitForJob } from './wait.js'
 
 export async function run(): Promise<void> {
   const startedAt = Date.now()
   const outputs = new Outputs()
+  const report: RunReport = { stage: 'inputs' }
   let client: AtlasClient | undefined
   try {
     const inputs = getInputs()
+    report.inputs = inputs
+    logSettings(inputs)
+
+    report.stage = 'connect'
     client = connect(inputs)
     const cluster: ClusterRef = { projectId: inputs.projectId, clusterName: inputs.clusterName }
 
-    const snapshotId = await chooseSnapshot(client, cluster, inputs)
-    outputs.snapshot(snapshotId)
+    report.stage = 'snapshot'
+    report.snapshot = await chooseSnapshot(client, cluster, inputs)
+    outputs.snapshot(report.snapshot.id)
 
-    let job = await createExportJob(client, cluster, {
-      snapshotId,
+    report.stage = 'create'
+    report.job = await createExportJob(client, cluster, {
+      snapshotId: report.snapshot.id,
       exportBucketId: inputs.exportBucketId,
       customData: inputs.customData
     })
-    outputs.job(job)
-    core.info(`Created export job ${job.id} (${job.state}) of snapshot ${snapshotId} to bucket ${inputs.exportBucketId}.`)
+    outputs.job(report.job)
+    core.info(`Created export job ${report.job.id} (${report.job.state}) of snapshot ${report.snapshot.id} to bucket ${inputs.exportBucketId}.`)
 
-    if (inputs.wait) job = await waitUntilEnded(client, cluster, job, inputs, startedAt, outputs)
+    if (inputs.wait) {
+      report.stage = 'wait'
+      await waitUntilEnded(client, cluster, inputs, startedAt, report, outputs)
+    }
     outputs.errorCode(undefined)
   } catch (error) {
-    fail(error, outputs)
+    report.failure = describeFailure(error)
+    fail(error, report.failure, outputs)
   } finally {
     await client?.close()
   }
+  if (report.job) await core.group('Export job document', async () => core.info(JSON.stringify(report.job, null, 2)))
+  await writeSummary(report)
 }
 
-async function chooseSnapshot(client: AtlasClient, cluster: ClusterRef, inputs: Inputs): Promise<string> {
-  if (inputs.snapshot.kind === 'id') return inputs.snapshot.id
+function logSettings(inputs: Inputs): void {
+  core.startGroup('Settings')
+  core.info(`Atlas:        ${inputs.baseUrl}`)
+  core.info(`Credential:   ${inputs.credentials.kind === 'digest' ? 'API key (HTTP Digest)' : 'service account (OAuth 2.0)'}`)
+  core.info(`Project:      ${inputs.projectId}`)
+  core.info(`Cluster:      ${inputs.clusterName}`)
+  core.info(`Snapshot:     ${inputs.snapshot.kind === 'latest' ? 'latest' : inputs.snapshot.id}`)
+  core.info(`Bucket:       ${inputs.exportBucketId}`)
+  core.info(`Custom data:  ${inputs.customData.map(d => d.key).join(', ') || '(none)'}`)
+  core.info(`Wait:         ${inputs.wait ? `yes, polling every ${formatDuration(inputs.pollIntervalMs)}, at most ${formatDuration(inputs.waitTimeoutMs)}` : 'no'}`)
+  core.endGroup()
+}
+
+async function chooseSnapshot(client: AtlasClient, cluster: ClusterRef, inputs: Inputs): Promise<NonNullable<RunReport['snapshot']>> {
+  if (inputs.snapshot.kind === 'id') return { id: inputs.snapshot.id, latest: false }
   const latest = await findLatestSnapshot(client, cluster)
   if (!latest) {
     throw new Error(
@@ -50,50 +79,45 @@ async function chooseSnapshot(client: AtlasClient, cluster: ClusterRef, inputs: 
     )
   }
   core.info(`Latest exportable snapshot of ${cluster.clusterName}: ${latest.id} (created ${latest.createdAt}).`)
-  return latest.id
+  return { id: latest.id, latest: true, createdAt: latest.createdAt }
 }
 
 async function waitUntilEnded(
   client: AtlasClient,
   cluster: ClusterRef,
-  created: ExportJob,
   inputs: Inputs,
   startedAt: number,
+  report: RunReport,
   outputs: Outputs
-): Promise<ExportJob> {
+): Promise<void> {
+  const created = report.job as ExportJob
   core.info(`Waiting for export job ${created.id}: a poll every ${formatDuration(inputs.pollIntervalMs)}, at most ${formatDuration(inputs.waitTimeoutMs)}.`)
-  let lastState = created.state
+  const progress = new ProgressLog(created, startedAt, core)
   const outcome = await waitForJob(created, () => getExportJob(client, cluster, created.id), {
     deadline: startedAt + inputs.waitTimeoutMs,
     intervalMs: inputs.pollIntervalMs,
     onPoll: job => {
+      report.job = job
       outputs.job(job)
-      if (job.state !== lastState) {
-        core.info(`Export job ${job.id}: ${lastState} → ${job.state} after ${formatDuration(Date.now() - startedAt)}.`)
-        lastState = job.state
-      }
+      progress.poll(job, Date.now())
     }
   })
   if (outcome.kind === 'timed-out') throw new WaitTimeoutError(outcome.job, Date.now() - startedAt)
-  if (outcome.job.state.toLowerCase() !== 'successful') throw new ExportJobFailedError(outcome.job)
-  core.info(`Export job ${outcome.job.id} is Successful; files under ${outcome.job.prefix ?? '(no prefix)'}.`)
-  return outcome.job
+  if (!/^successful$/i.test(outcome.job.state)) throw new ExportJobFailedError(outcome.job)
+  core.info(`Export job ${outcome.job.id} is ${outcome.job.state}; files under ${outcome.job.prefix ?? '(no prefix)'}.`)
 }
 
 /** One annotation with a title, the hint on its own line, no stack trace (that goes to debug). */
-function fail(error: unknown, outputs: Outputs): void {
-  const { message, errorCode } = describeFailure(error)
-  outputs.errorCode(errorCode)
+function fail(error: unknown, failure: Failure, outputs: Outputs): void {
+  outputs.errorCode(failure.errorCode)
   if (error instanceof Error && error.stack) core.debug(error.stack)
-  core.error(message, { title: 'Atlas export failed' })
+  core.error(failure.hint ? `${failure.message}\n${failure.hint}` : failure.message, { title: 'Atlas export failed' })
   process.exitCode = core.ExitCode.Failure
 }
 
-export function describeFailure(error: unknown): { message: string; errorCode: string | undefined } {
-  if (error instanceof AtlasError) {
-    return { message: error.hint ? `${error.message}\n${error.hint}` : error.message, errorCode: error.errorCode }
-  }
+export function describeFailure(error: unknown): Failure {
+  if (error instanceof AtlasError) return { message: error.message, errorCode: error.errorCode, hint: error.hint }
   if (error instanceof ExportJobFailedError) return { message: error.message, errorCode: error.errorCode }
-  if (error instanceof Error) return { message: error.message, errorCode: undefined }
-  return { message: String(error), errorCode: undefined }
+  if (error instanceof Error) return { message: error.message }
+  return { message: String(error) }
 }

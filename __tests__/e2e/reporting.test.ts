@@ -1,0 +1,92 @@
+/** The bundle end to end: job summary, error-code output, one titled annotation, calm logs. */
+import { describe, expect, test } from 'vitest'
+import { runAction } from '../support/run-action.js'
+import { BUCKET_ID, CLUSTER, LATEST_SNAPSHOT_ID, PROJECT_ID, digestInputs, serviceAccountInputs } from '../support/scenario.js'
+import { failureOf, useEmulator } from './helpers.js'
+
+const emulator = useEmulator()
+
+describe('job summary', () => {
+  test('on success: what was exported where, the snapshot chosen as latest, the custom data', async () => {
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'Successful', exportStatus: { exportedCollections: 7, totalCollections: 7 } }] })
+    const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'snapshot-id': 'latest', 'custom-data': 'ticket=OPS-9' }))
+    expect(run.exitCode).toBe(0)
+    const job = atlas.jobs[0]
+    expect(run.summary).toContain('## ✅ Atlas snapshot export succeeded')
+    for (const row of [
+      `| Project | \`${PROJECT_ID}\` |`,
+      `| Cluster | \`${CLUSTER}\` |`,
+      `| Export bucket | \`${BUCKET_ID}\` |`,
+      `| Export job | \`${job?.id}\` |`,
+      '| State | Successful |',
+      `| Prefix | \`${job?.prefix}\` |`,
+      `| Created | ${job?.createdAt} |`,
+      `| Finished | ${job?.finishedAt} |`,
+      '| Collections | 7 of 7 collections exported |',
+      '| Custom data | `ticket=OPS-9` |'
+    ]) {
+      expect(run.summary).toContain(row)
+    }
+    expect(run.summary).toMatch(new RegExp(`\\| Snapshot \\| \`${LATEST_SNAPSHOT_ID}\` \\(chosen as \`latest\`, taken .+Z\\) \\|`))
+    expect(run.summary).toMatch(/\| Duration \| \d+s \|/)
+    expect(run.outputs['error-code']).toBe('')
+    expect(run.annotations).toEqual([])
+  })
+
+  test('on an Atlas error: what failed, the errorCode and the hint; error-code output; one titled annotation', async () => {
+    const atlas = await emulator({ accessListDeniesIp: '198.51.100.23' })
+    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }))
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['error-code']).toBe('IP_ADDRESS_NOT_ON_ACCESS_LIST')
+    expect(failureOf(run).title).toBe('Atlas export failed')
+    expect(run.stdout.split('\n').filter(l => l.startsWith('::error'))).toHaveLength(1)
+    expect(run.summary).toContain('## ❌ Atlas snapshot export failed')
+    expect(run.summary).toContain(
+      '**Choosing the snapshot** failed: Atlas API 403 IP_ADDRESS_NOT_ON_ACCESS_LIST: IP address 198.51.100.23 is not allowed to access this resource.'
+    )
+    expect(run.summary).toContain('- Atlas error code: `IP_ADDRESS_NOT_ON_ACCESS_LIST`')
+    expect(run.summary).toMatch(/- What to do: The API access list of the API key .* must allow this runner's address 198\.51\.100\.23\./)
+  })
+
+  test('on a Failed job: the job, its stateReason, and error-code from stateReason', async () => {
+    const atlas = await emulator({
+      exportTimeline: [{ state: 'Queued' }, { state: 'Failed', stateReason: { errorCode: 'EXPORT_FAILED_KMS', message: 'The KMS key could not be reached.' } }]
+    })
+    const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['error-code']).toBe('EXPORT_FAILED_KMS')
+    expect(run.summary).toContain(`| Export job | \`${atlas.jobs[0]?.id}\` |`)
+    expect(run.summary).toContain('| State | Failed: EXPORT_FAILED_KMS The KMS key could not be reached. |')
+    expect(run.summary).toContain(`**Waiting for the export job** failed: Export job ${atlas.jobs[0]?.id} ended Failed: EXPORT_FAILED_KMS: The KMS key could not be reached.`)
+    expect(run.summary).toContain('- Atlas error code: `EXPORT_FAILED_KMS`')
+    expect(failureOf(run).message).toContain('EXPORT_FAILED_KMS')
+  })
+
+  test('on bad inputs too, with nothing secret in it', async () => {
+    const atlas = await emulator()
+    const run = await runAction(digestInputs(atlas.url, { wait: 'soon' }))
+    expect(run.summary).toContain("**Checking the inputs** failed: Input 'wait' must be true or false; got 'soon'")
+    expect(run.summary).not.toContain(digestInputs('')['private-key'])
+  })
+
+  test('without waiting: the job started and runs on', async () => {
+    const atlas = await emulator()
+    const run = await runAction(digestInputs(atlas.url))
+    expect(run.summary).toContain('## 🚀 Atlas snapshot export started (Queued)')
+    expect(run.summary).toContain('The export runs on in Atlas')
+  })
+})
+
+test('a wait of many polls stays calm: state changes only, each poll under debug', async () => {
+  const steps = [{ state: 'Queued' }, { state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }]
+  const atlas = await emulator({ exportTimeline: steps })
+  const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
+  expect(run.exitCode).toBe(0)
+  const lines = run.stdout.split('\n')
+  const from = lines.findIndex(l => l.startsWith('Waiting for export job'))
+  const to = lines.findIndex(l => / is Successful; files under /.test(l))
+  const visible = lines.slice(from + 1, to).filter(l => !l.startsWith('::debug::'))
+  expect(visible).toEqual([expect.stringMatching(/: Queued → InProgress after \d+s\.$/), expect.stringMatching(/: InProgress → Successful after \d+s\.$/)])
+  expect(lines.filter(l => /^::debug::Poll \d+ after/.test(l))).toHaveLength(7)
+  expect(atlas.apiRequests({ method: 'GET' })).toHaveLength(7)
+})

@@ -1,0 +1,54 @@
+import { describe, expect, test } from 'vitest'
+import type { ExportJob } from '../src/export-operations.js'
+import { collectionsText, HEARTBEAT_MS, ProgressLog } from '../src/progress.js'
+
+const job = (state: string, exported?: number, total?: number): ExportJob => ({
+  id: 'j1',
+  exportBucketId: 'b',
+  state,
+  ...(total === undefined ? {} : { exportStatus: { exportedCollections: exported, totalCollections: total } })
+})
+
+function recorder() {
+  const info: string[] = []
+  const debug: string[] = []
+  return { info, debug, sink: { info: (m: string) => info.push(m), debug: (m: string) => debug.push(m) } }
+}
+
+describe('ProgressLog', () => {
+  test('a two-hour wait polled every 30 s: 240 polls, tens of lines, every poll under debug', () => {
+    const { info, debug, sink } = recorder()
+    const log = new ProgressLog(job('Queued'), 0, sink)
+    for (let i = 1; i <= 240; i++) {
+      const t = i * 30_000
+      const state = t < 20 * 60_000 ? 'Queued' : t < 2 * 3_600_000 ? 'InProgress' : 'Successful'
+      log.poll(job(state, Math.floor(i / 10), 40), t)
+    }
+    expect(debug).toHaveLength(240)
+    expect(info.length).toBeGreaterThanOrEqual(20)
+    expect(info.length).toBeLessThanOrEqual(30)
+    expect(info.filter(l => l.includes('→'))).toEqual([
+      'Export job j1: Queued → InProgress after 20m (4 of 40 collections exported).',
+      'Export job j1: InProgress → Successful after 2h (24 of 40 collections exported).'
+    ])
+    expect(info[0]).toBe('Export job j1 still Queued after 5m (1 of 40 collections exported).')
+  })
+
+  test('a state change is logged at once, and restarts the heartbeat clock', () => {
+    const { info, sink } = recorder()
+    const log = new ProgressLog(job('Queued'), 0, sink)
+    log.poll(job('Queued'), 60_000)
+    log.poll(job('InProgress'), 120_000)
+    log.poll(job('InProgress'), 120_000 + HEARTBEAT_MS - 1)
+    log.poll(job('InProgress'), 120_000 + HEARTBEAT_MS)
+    expect(info).toEqual(['Export job j1: Queued → InProgress after 2m.', 'Export job j1 still InProgress after 7m.'])
+  })
+})
+
+describe('collectionsText', () => {
+  test('only when Atlas counts collections, and never as a percentage', () => {
+    expect(collectionsText(job('InProgress', 3, 10))).toBe('3 of 10 collections exported')
+    expect(collectionsText(job('Successful', 0, 0))).toBeUndefined()
+    expect(collectionsText(job('InProgress'))).toBeUndefined()
+  })
+})

@@ -1,0 +1,98 @@
+import { describe, expect, test } from 'vitest'
+import type { ExportJob } from '../src/export-operations.js'
+import { renderSummary, type RunReport } from '../src/summary.js'
+
+const inputs = {
+  projectId: 'b0123456789abcdef012345b',
+  clusterName: 'cluster-989',
+  exportBucketId: '6a793f752c88faeba59bba56',
+  customData: [{ key: 'ticket', value: 'OPS-1' }],
+  wait: true
+}
+const job: ExportJob = {
+  id: '6a7945592c88faeba59d5e8e',
+  snapshotId: '6a7943462c88faeba59ccf5f',
+  exportBucketId: '6a793f752c88faeba59bba56',
+  state: 'Successful',
+  createdAt: '2026-08-10T03:28:25Z',
+  finishedAt: '2026-08-10T03:43:05Z',
+  prefix: 'exported_snapshots/a0/b0/cluster-989/2026-08-10T0327/1786332505',
+  exportStatus: { exportedCollections: 12, totalCollections: 12 },
+  customData: [{ key: 'ticket', value: 'OPS-1' }]
+}
+
+describe('renderSummary', () => {
+  test('a successful export, snapshot chosen as latest', () => {
+    const report: RunReport = { stage: 'wait', inputs, snapshot: { id: '6a7943462c88faeba59ccf5f', latest: true, createdAt: '2026-08-10T03:27:08Z' }, job }
+    expect(renderSummary(report)).toBe(
+      [
+        '## ✅ Atlas snapshot export succeeded',
+        '',
+        '| | |',
+        '|---|---|',
+        '| Project | `b0123456789abcdef012345b` |',
+        '| Cluster | `cluster-989` |',
+        '| Snapshot | `6a7943462c88faeba59ccf5f` (chosen as `latest`, taken 2026-08-10T03:27:08Z) |',
+        '| Export bucket | `6a793f752c88faeba59bba56` |',
+        '| Export job | `6a7945592c88faeba59d5e8e` |',
+        '| State | Successful |',
+        '| Prefix | `exported_snapshots/a0/b0/cluster-989/2026-08-10T0327/1786332505` |',
+        '| Created | 2026-08-10T03:28:25Z |',
+        '| Finished | 2026-08-10T03:43:05Z |',
+        '| Duration | 14m 40s |',
+        '| Collections | 12 of 12 collections exported |',
+        '| Custom data | `ticket=OPS-1` |',
+        '',
+        ''
+      ].join('\n')
+    )
+  })
+
+  test('an Atlas error while creating: what failed, the code, what to do', () => {
+    const report: RunReport = {
+      stage: 'create',
+      inputs,
+      snapshot: { id: '6a7943462c88faeba59ccf5f', latest: false },
+      failure: {
+        message: 'Atlas API 403 IP_ADDRESS_NOT_ON_ACCESS_LIST: IP address 203.0.113.7 is not allowed to access this resource.',
+        errorCode: 'IP_ADDRESS_NOT_ON_ACCESS_LIST',
+        hint: "The API access list must allow this runner's address 203.0.113.7."
+      }
+    }
+    const md = renderSummary(report)
+    expect(md.startsWith('## ❌ Atlas snapshot export failed\n')).toBe(true)
+    expect(md).toContain('| Snapshot | `6a7943462c88faeba59ccf5f` |')
+    expect(md).not.toContain('Export job')
+    expect(md).toContain(
+      '### What went wrong\n\n**Creating the export job** failed: Atlas API 403 IP_ADDRESS_NOT_ON_ACCESS_LIST: IP address 203.0.113.7 is not allowed to access this resource.\n\n- Atlas error code: `IP_ADDRESS_NOT_ON_ACCESS_LIST`\n- What to do: The API access list must allow this runner\'s address 203.0.113.7.\n'
+    )
+  })
+
+  test('a Failed job shows its stateReason in the state row', () => {
+    const failed: ExportJob = { ...job, state: 'Failed', stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'No access.' } }
+    const md = renderSummary({ stage: 'wait', inputs, job: failed, failure: { message: 'Export job x ended Failed', errorCode: 'EXPORT_BUCKET_ACCESS_DENIED' } })
+    expect(md).toContain('| State | Failed: EXPORT_BUCKET_ACCESS_DENIED No access. |')
+    expect(md).toContain('**Waiting for the export job** failed: Export job x ended Failed')
+    expect(md).not.toContain('goes on in Atlas')
+  })
+
+  test('a timed-out wait says the job goes on', () => {
+    const md = renderSummary({ stage: 'wait', inputs, job: { ...job, state: 'InProgress', finishedAt: undefined }, failure: { message: 'Stopped waiting' } })
+    expect(md).toContain('- The export job itself goes on in Atlas: `6a7945592c88faeba59d5e8e`.')
+    expect(md).not.toContain('Duration')
+  })
+
+  test('a sharded export lists its components; not waiting says the job runs on', () => {
+    const sharded: ExportJob = { ...job, state: 'Queued', finishedAt: undefined, exportStatus: undefined, components: [{ replicaSetName: 'shard-0' }, { replicaSetName: 'shard-1' }] }
+    const md = renderSummary({ stage: 'create', inputs: { ...inputs, wait: false }, job: sharded })
+    expect(md.startsWith('## 🚀 Atlas snapshot export started (Queued)\n')).toBe(true)
+    expect(md).toContain('| Components | `shard-0`, `shard-1` |')
+    expect(md).toContain('The export runs on in Atlas; `wait: true` would follow it to the end.')
+  })
+
+  test('values cannot break the table or inject HTML', () => {
+    const md = renderSummary({ stage: 'inputs', inputs: { ...inputs, customData: [{ key: 'a|b', value: 'x`y' }] }, failure: { message: 'bad <script>|' } })
+    expect(md).toContain('| Custom data | ``a\\|b=x`y`` |')
+    expect(md).toContain('**Checking the inputs** failed: bad &lt;script&gt;\\|')
+  })
+})

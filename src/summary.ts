@@ -1,0 +1,125 @@
+/**
+ * The job summary on the run page: what was exported where, at a glance, and when the
+ * run went red, what failed, Atlas's error code and what to do. Rendering is pure;
+ * writing goes through core.summary.
+ */
+import * as core from '@actions/core'
+import { formatDuration } from './duration.js'
+import type { ExportJob } from './export-operations.js'
+import type { Inputs } from './inputs.js'
+import { collectionsText } from './progress.js'
+
+export type Stage = 'inputs' | 'connect' | 'snapshot' | 'create' | 'wait'
+
+const STAGE_TEXT: Record<Stage, string> = {
+  inputs: 'Checking the inputs',
+  connect: 'Connecting to Atlas',
+  snapshot: 'Choosing the snapshot',
+  create: 'Creating the export job',
+  wait: 'Waiting for the export job'
+}
+
+export interface Failure {
+  readonly message: string
+  readonly errorCode?: string | undefined
+  readonly hint?: string | undefined
+}
+
+/** What the run learned, filled in as it goes; everything in it may be shown. */
+export interface RunReport {
+  stage: Stage
+  inputs?: Pick<Inputs, 'projectId' | 'clusterName' | 'exportBucketId' | 'customData' | 'wait'>
+  snapshot?: { id: string; latest: boolean; createdAt?: string | undefined }
+  job?: ExportJob
+  failure?: Failure
+}
+
+export function renderSummary(report: RunReport): string {
+  const lines: string[] = [`## ${headline(report)}`, '']
+  const rows = tableRows(report)
+  if (rows.length > 0) {
+    lines.push('| | |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${value} |`), '')
+  }
+  const failure = report.failure
+  if (failure) {
+    const [first, ...more] = failure.message.split('\n')
+    lines.push('### What went wrong', '', `**${STAGE_TEXT[report.stage]}** failed: ${escape(first ?? '')}`)
+    for (const line of more) lines.push(`${escape(line)}`)
+    lines.push('')
+    if (failure.errorCode) lines.push(`- Atlas error code: \`${escapeCode(failure.errorCode)}\``)
+    if (failure.hint) lines.push(`- What to do: ${escape(failure.hint)}`)
+    if (report.job && !/^(successful|failed|cancelled)$/i.test(report.job.state)) {
+      lines.push(`- The export job itself goes on in Atlas: \`${report.job.id}\`.`)
+    }
+    lines.push('')
+  } else if (report.job && !report.inputs?.wait) {
+    lines.push(`The export runs on in Atlas; \`wait: true\` would follow it to the end.`, '')
+  }
+  return `${lines.join('\n')}\n`
+}
+
+function headline(report: RunReport): string {
+  if (report.failure) return '❌ Atlas snapshot export failed'
+  const state = report.job?.state ?? ''
+  if (/^successful$/i.test(state)) return '✅ Atlas snapshot export succeeded'
+  return `🚀 Atlas snapshot export started (${state || 'no job'})`
+}
+
+function tableRows(report: RunReport): Array<[string, string]> {
+  const rows: Array<[string, string]> = []
+  const add = (name: string, value: string | undefined): void => {
+    if (value) rows.push([name, value])
+  }
+  const { inputs, snapshot, job } = report
+  add('Project', inputs && code(inputs.projectId))
+  add('Cluster', inputs && code(inputs.clusterName))
+  if (snapshot) {
+    const created = snapshot.createdAt ? `, taken ${snapshot.createdAt}` : ''
+    add('Snapshot', `${code(snapshot.id)}${snapshot.latest ? ` (chosen as \`latest\`${created})` : ''}`)
+  }
+  add('Export bucket', code(job?.exportBucketId ?? inputs?.exportBucketId))
+  if (job) {
+    add('Export job', code(job.id))
+    add('State', job.state + (job.stateReason?.errorCode || job.stateReason?.message ? `: ${escape([job.stateReason.errorCode, job.stateReason.message].filter(Boolean).join(' '))}` : ''))
+    add('Prefix', code(job.prefix))
+    add('Created', job.createdAt)
+    add('Finished', job.finishedAt)
+    const took = duration(job)
+    add('Duration', took)
+    add('Collections', collectionsText(job))
+    if (job.components?.length) add('Components', job.components.map(c => code(c.replicaSetName)).join(', '))
+  }
+  const customData = job?.customData?.length ? job.customData : inputs?.customData
+  if (customData?.length) add('Custom data', customData.map(({ key, value }) => code(`${key}=${value}`)).join(' '))
+  return rows
+}
+
+function duration(job: ExportJob): string | undefined {
+  const created = Date.parse(job.createdAt ?? '')
+  const finished = Date.parse(job.finishedAt ?? '')
+  return Number.isNaN(created) || Number.isNaN(finished) ? undefined : formatDuration(finished - created)
+}
+
+/** Inline code that survives any value: backticks doubled around, pipes escaped for the table. */
+function code(value: string | undefined): string | undefined {
+  if (!value) return undefined
+  const fence = value.includes('`') ? '``' : '`'
+  return `${fence}${value.replace(/\|/g, '\\|').replace(/\n/g, ' ')}${fence}`
+}
+
+function escapeCode(value: string): string {
+  return value.replace(/[`|]/g, '')
+}
+
+function escape(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/[<>]/g, c => (c === '<' ? '&lt;' : '&gt;'))
+}
+
+/** Appends the summary; outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write, which is fine. */
+export async function writeSummary(report: RunReport): Promise<void> {
+  try {
+    await core.summary.addRaw(renderSummary(report)).write()
+  } catch (error) {
+    core.debug(`No job summary written: ${(error as Error).message}`)
+  }
+}
