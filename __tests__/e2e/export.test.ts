@@ -132,8 +132,8 @@ describe('waiting', () => {
     expect(atlas.apiRequests({ method: 'GET' }).map(r => r.path.split('/').at(-1))).toEqual([id, id])
     expect(run.outputs).toMatchObject({ state: 'Successful', 'exported-collections': '4', 'total-collections': '4', 'error-code': '' })
     expect(run.outputs['finished-at']).toBe(atlas.jobs[0]?.finishedAt)
-    expect(run.stdout).toMatch(new RegExp(`Export job ${id}: Queued → InProgress after \\d+s\\.`))
-    expect(run.stdout).toMatch(new RegExp(`Export job ${id}: InProgress → Successful after \\d+s\\.`))
+    expect(run.stdout).toMatch(new RegExp(`Export job ${id}: Queued → InProgress after \\d+s \\(1 of 4 collections exported\\)\\.`))
+    expect(run.stdout).toMatch(new RegExp(`Export job ${id}: InProgress → Successful after \\d+s \\(4 of 4 collections exported\\)\\.`))
     expect(atlas.tokensRevoked).toBe(1)
   })
 
