@@ -33,7 +33,7 @@ function clientFor(url: string): AtlasClient {
     auth: new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport()),
     envelope: false,
     userAgent: 'test',
-    log: { debug: () => undefined, warning: () => undefined }
+    log: { debug: () => undefined, info: () => undefined, warning: () => undefined }
   })
 }
 

@@ -43,6 +43,7 @@ describe('parseInputs', () => {
       wait: false,
       waitTimeoutMs: 3_600_000,
       pollIntervalMs: 30_000,
+      requestTimeoutMs: 30_000,
       baseUrl: 'https://cloud.mongodb.com',
       envelope: false
     })

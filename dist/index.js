@@ -30352,7 +30352,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2880);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5120);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30361,7 +30361,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2880:
+/***/ 5120:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33525,14 +33525,132 @@ const REASONS = {
     504: 'Gateway Timeout'
 };
 
+;// CONCATENATED MODULE: ./src/atlas/transport.ts
+/**
+ * One HTTP exchange with a time limit, and the error that says why no answer came.
+ * Everything above this sees either a Response or a ConnectionError.
+ */
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** No HTTP answer: refused, reset, timed out, a DNS or TLS or proxy failure. */
+class ConnectionError extends Error {
+    mayHaveReachedServer;
+    constructor(message, 
+    /** False only when the request surely never reached a server (refused, unknown host). */
+    mayHaveReachedServer, options) {
+        super(message, options);
+        this.mayHaveReachedServer = mayHaveReachedServer;
+        this.name = 'ConnectionError';
+    }
+}
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+function createTransport(options = {}) {
+    return async (url, { timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, ...init }) => {
+        const signal = AbortSignal.timeout(timeoutMs);
+        try {
+            const response = await fetch(url, { ...init, signal, redirect: 'manual' });
+            // The body is read here, under the same time limit, so a response that stalls
+            // halfway is a timeout too; callers get a body they can read at once.
+            const body = await response.arrayBuffer();
+            return new Response(body.byteLength === 0 && nullBodyStatus(response.status) ? null : body, {
+                status: response.status,
+                statusText: response.statusText,
+                headers: response.headers
+            });
+        }
+        catch (error) {
+            throw connectionError(error, init.method ?? 'GET', url, timeoutMs);
+        }
+    };
+}
+function nullBodyStatus(status) {
+    return status === 204 || status === 205 || status === 304;
+}
+/** Pure: the most specific reason in an error's cause chain. */
+function connectionError(error, method, url, timeoutMs) {
+    const where = `${method} ${new URL(url).origin}${new URL(url).pathname}`;
+    const chain = [];
+    for (let e = error; e && chain.length < 8; e = e.cause)
+        chain.push(e);
+    const timedOut = chain.some(e => e.name === 'TimeoutError');
+    if (timedOut) {
+        return new ConnectionError(`No answer from Atlas within ${timeoutMs / 1000}s (${where})`, true, { cause: error });
+    }
+    const codes = chain.map(e => e.code).filter((c) => typeof c === 'string');
+    const deepest = [...chain].reverse().find(e => e instanceof Error && e.message);
+    const reason = deepest?.message ?? String(error);
+    const neverSent = codes.some(code => NEVER_SENT.has(code));
+    return new ConnectionError(`Could not reach Atlas (${where}): ${reason}`, !neverSent, { cause: error });
+}
+
+;// CONCATENATED MODULE: ./src/atlas/retry.ts
+/**
+ * The one retry policy of every Atlas call. What is safe to repeat is repeated with
+ * exponential backoff and full jitter (or as Retry-After says), a bounded number of
+ * times and never past the run's deadline. A create that may have reached Atlas is
+ * never repeated here: the caller looks before it tries again.
+ */
+
+
+const DEFAULT_RETRY_POLICY = { maxAttempts: 6, baseDelayMs: 1_000, maxDelayMs: 30_000 };
+function classify(error) {
+    if (error instanceof ConnectionError)
+        return error.mayHaveReachedServer ? 'ambiguous' : 'safe';
+    if (error instanceof AtlasError) {
+        if (error.status === 429 || error.status === 503)
+            return 'safe';
+        if (error.status === 500 || error.status === 502 || error.status === 504)
+            return 'ambiguous';
+    }
+    return 'final';
+}
+/** Trouble that passes: a poll that meets it is tried again at the next interval. */
+function isTransient(error) {
+    return classify(error) !== 'final';
+}
+/** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
+function parseRetryAfter(value, now) {
+    if (!value)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/**
+ * The wait before attempt `attempt + 1`. With Retry-After: at least that, plus up to
+ * half again so parallel runs do not all come back in the same second. Without: full
+ * jitter, a random wait up to base * 2^(attempt-1), capped.
+ */
+function backoffDelay(attempt, retryAfterMs, policy, random) {
+    if (retryAfterMs !== undefined)
+        return Math.round(retryAfterMs * (1 + random() / 2));
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(random() * ceiling);
+}
+function retryAfterOf(error, now) {
+    return error instanceof AtlasError ? parseRetryAfter(String(error.response?.headers['retry-after'] ?? ''), now) : undefined;
+}
+/** One line for the log: what happened. */
+function failureSummary(error) {
+    if (error instanceof AtlasError)
+        return `Atlas answered ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}`;
+    if (error instanceof Error)
+        return error.message;
+    return String(error);
+}
+
 ;// CONCATENATED MODULE: ./src/atlas/client.ts
 
-const client_API_VERSION = {
+
+
+const API_VERSION = {
     /** Export jobs and snapshots exist only in this version. */
     exports: '2023-01-01',
     /** Export buckets: 2023-01-01 is AWS-only and sunsets 2027-07-01. */
     exportBuckets: '2024-05-30'
 };
+const sleepFor = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 class AtlasClient {
     options;
     warned = new Set();
@@ -33542,12 +33660,40 @@ class AtlasClient {
     get authKind() {
         return this.options.auth.kind;
     }
+    /**
+     * One call, with the retry policy: a read is repeated after any passing trouble, a
+     * create only when Atlas cannot have acted on it. What is left is thrown.
+     */
     async call(call) {
+        const { log, retryPolicy = DEFAULT_RETRY_POLICY, random = Math.random, sleep = sleepFor, now = Date.now } = this.options;
+        const deadline = this.options.deadline ?? Infinity;
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await this.attempt(call, Math.min(this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, Math.max(1_000, deadline - now())));
+            }
+            catch (error) {
+                const kind = classify(error);
+                const repeatable = kind === 'safe' || (kind === 'ambiguous' && call.method === 'GET');
+                if (!repeatable || attempt >= retryPolicy.maxAttempts)
+                    throw error;
+                const delay = backoffDelay(attempt, retryAfterOf(error, now()), retryPolicy, random);
+                const what = `${failureSummary(error)} to ${call.method} ${shortPath(call.path)}`;
+                if (now() + delay >= deadline) {
+                    log.info(`${what}; not retried: the run's time (wait-timeout) is spent.`);
+                    throw error;
+                }
+                log.info(`${what}; retry ${attempt} of ${retryPolicy.maxAttempts - 1} in ${(delay / 1000).toFixed(1)}s.`);
+                await sleep(delay);
+            }
+        }
+    }
+    async attempt(call, timeoutMs) {
         const url = this.url(call);
         const mediaType = `application/vnd.atlas.${call.version}+json`;
         const body = call.body === undefined ? undefined : JSON.stringify(call.body);
         this.options.log.debug(`Atlas ${call.method} ${url}`);
         const response = await this.options.auth.send(url, () => ({
+            timeoutMs,
             method: call.method,
             headers: {
                 Accept: mediaType,
@@ -33573,6 +33719,7 @@ class AtlasClient {
         }
         return data;
     }
+    /** Gives back what the run was lent (a service-account token); never throws. */
     async close() {
         await this.options.auth.close();
     }
@@ -33604,6 +33751,11 @@ class AtlasClient {
             this.options.log.warning(`Atlas API version ${version} is deprecated${sunset ? ` and will be removed on ${sunset}` : ''}: update this action.`);
         }
     }
+}
+/** `…/exports/6a79…` rather than the whole path, for one-line logs. */
+function shortPath(path) {
+    const backup = path.indexOf('/backup/');
+    return backup >= 0 ? `…${path.slice(backup)}` : path;
 }
 
 // EXTERNAL MODULE: ./node_modules/md5/md5.js
@@ -33899,9 +34051,12 @@ class DigestAuth {
 ;// CONCATENATED MODULE: ./src/atlas/service-account-auth.ts
 
 // Terraform renews 10 minutes early; a run rarely lasts past one token, and an
-// export wait of hours renews a handful of times at most.
+// export wait of hours renews a handful of times at most. A shorter-lived token is
+// renewed in its last quarter.
 const RENEW_BEFORE_EXPIRY_MS = 10 * 60_000;
 const DEFAULT_LIFETIME_S = 3600;
+/** 401s that a new token would not cure: the credential lacks access, it is not expired. */
+const NOT_A_TOKEN_PROBLEM = new Set(['USER_UNAUTHORIZED', 'NOT_IN_GROUP', 'USER_CANNOT_ACCESS_GROUP']);
 class ServiceAccountAuth {
     options;
     kind = 'service-account';
@@ -33916,20 +34071,27 @@ class ServiceAccountAuth {
         options.mask(this.basic.slice('Basic '.length));
         this.now = options.now ?? Date.now;
     }
+    /** A 401 to a token Atlas no longer takes (expired early, revoked) gets one new token and one resend. */
     async send(url, init) {
-        const token = await this.currentToken();
+        const token = await this.currentToken(false);
+        const response = await this.sendWith(token, url, init);
+        if (response.status !== 401 || NOT_A_TOKEN_PROBLEM.has(response.headers.get('x-error-code') ?? ''))
+            return response;
+        return this.sendWith(await this.currentToken(true), url, init);
+    }
+    sendWith(token, url, init) {
         const request = init();
         const headers = new Headers(request.headers);
         headers.set('Authorization', `Bearer ${token.value}`);
         return this.options.transport(url, { ...request, headers });
     }
-    async currentToken() {
-        if (this.token && this.now() < this.token.expiresAt - RENEW_BEFORE_EXPIRY_MS)
+    async currentToken(renew) {
+        if (this.token && !renew && this.now() < this.token.renewAt)
             return this.token;
+        const previous = this.token;
         this.minting ??= this.mint().finally(() => {
             this.minting = undefined;
         });
-        const previous = this.token;
         const fresh = await this.minting;
         if (previous && previous !== fresh)
             await this.revoke(previous);
@@ -33960,7 +34122,9 @@ class ServiceAccountAuth {
         }
         this.options.mask(value);
         const lifetime = isRecord(data) && typeof data.expires_in === 'number' ? data.expires_in : DEFAULT_LIFETIME_S;
-        this.token = { value, expiresAt: this.now() + lifetime * 1000 };
+        const lifetimeMs = lifetime * 1000;
+        const now = this.now();
+        this.token = { value, expiresAt: now + lifetimeMs, renewAt: now + lifetimeMs - Math.min(RENEW_BEFORE_EXPIRY_MS, lifetimeMs / 4) };
         return this.token;
     }
     async close() {
@@ -33995,64 +34159,6 @@ class ServiceAccountAuth {
     }
 }
 
-;// CONCATENATED MODULE: ./src/atlas/transport.ts
-/**
- * One HTTP exchange with a time limit, and the error that says why no answer came.
- * Everything above this sees either a Response or a ConnectionError.
- */
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-/** No HTTP answer: refused, reset, timed out, a DNS or TLS or proxy failure. */
-class ConnectionError extends Error {
-    mayHaveReachedServer;
-    constructor(message, 
-    /** False only when the request surely never reached a server (refused, unknown host). */
-    mayHaveReachedServer, options) {
-        super(message, options);
-        this.mayHaveReachedServer = mayHaveReachedServer;
-        this.name = 'ConnectionError';
-    }
-}
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
-function createTransport(options = {}) {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    return async (url, init) => {
-        const signal = AbortSignal.timeout(timeoutMs);
-        try {
-            const response = await fetch(url, { ...init, signal, redirect: 'manual' });
-            // The body is read here, under the same time limit, so a response that stalls
-            // halfway is a timeout too; callers get a body they can read at once.
-            const body = await response.arrayBuffer();
-            return new Response(body.byteLength === 0 && nullBodyStatus(response.status) ? null : body, {
-                status: response.status,
-                statusText: response.statusText,
-                headers: response.headers
-            });
-        }
-        catch (error) {
-            throw connectionError(error, init.method ?? 'GET', url, timeoutMs);
-        }
-    };
-}
-function nullBodyStatus(status) {
-    return status === 204 || status === 205 || status === 304;
-}
-/** Pure: the most specific reason in an error's cause chain. */
-function connectionError(error, method, url, timeoutMs) {
-    const where = `${method} ${new URL(url).origin}${new URL(url).pathname}`;
-    const chain = [];
-    for (let e = error; e && chain.length < 8; e = e.cause)
-        chain.push(e);
-    const timedOut = chain.some(e => e.name === 'TimeoutError');
-    if (timedOut) {
-        return new ConnectionError(`No answer from Atlas within ${timeoutMs / 1000}s (${where})`, true, { cause: error });
-    }
-    const codes = chain.map(e => e.code).filter((c) => typeof c === 'string');
-    const deepest = [...chain].reverse().find(e => e instanceof Error && e.message);
-    const reason = deepest?.message ?? String(error);
-    const neverSent = codes.some(code => NEVER_SENT.has(code));
-    return new ConnectionError(`Could not reach Atlas (${where}): ${reason}`, !neverSent, { cause: error });
-}
-
 ;// CONCATENATED MODULE: ./src/version.ts
 /** Kept equal to package.json's version by a test; sent in the User-Agent. */
 const ACTION_VERSION = '1.0.0';
@@ -34066,8 +34172,9 @@ const USER_AGENT = `atlas-snapshot-export/${ACTION_VERSION} (GitHub Action; node
 
 
 
-function connect(inputs) {
-    const transport = createTransport();
+/** `deadline`: the run's budget (start + wait-timeout); no retry waits past it. */
+function connect(inputs, deadline) {
+    const transport = createTransport({ timeoutMs: inputs.requestTimeoutMs });
     const { credentials } = inputs;
     const auth = credentials.kind === 'digest'
         ? new DigestAuth(credentials.publicKey, credentials.privateKey, transport)
@@ -34080,7 +34187,15 @@ function connect(inputs) {
             mask: setSecret,
             warn: warning
         });
-    return new AtlasClient({ baseUrl: inputs.baseUrl, auth, envelope: inputs.envelope, userAgent: USER_AGENT, log: core_namespaceObject });
+    return new AtlasClient({
+        baseUrl: inputs.baseUrl,
+        auth,
+        envelope: inputs.envelope,
+        userAgent: USER_AGENT,
+        log: core_namespaceObject,
+        deadline,
+        requestTimeoutMs: inputs.requestTimeoutMs
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/duration.ts
@@ -34124,6 +34239,8 @@ function formatDuration(ms) {
  * and export jobs (create, get, list). Each is one or a few calls of the client.
  */
 
+
+
 const TERMINAL = new Set(['successful', 'failed', 'cancelled']);
 /** Successful, Failed and Cancelled end a job (compared as the Atlas CLI does, ignoring case). */
 function isTerminal(state) {
@@ -34136,7 +34253,7 @@ async function createExportJob(client, cluster, request) {
     const job = await client.call({
         method: 'POST',
         path: `${backupPath(cluster)}/exports`,
-        version: client_API_VERSION.exports,
+        version: API_VERSION.exports,
         body: {
             snapshotId: request.snapshotId,
             exportBucketId: request.exportBucketId,
@@ -34145,11 +34262,55 @@ async function createExportJob(client, cluster, request) {
     });
     return checkJob(job);
 }
+// Atlas stamps createdAt to the second with its own clock: allow for both.
+const CLOCK_SKEW_MS = 60_000;
+const MAX_CREATE_ATTEMPTS = 3;
+/**
+ * Creates the export job, never two. A create that may have reached Atlas (a timeout
+ * or reset after sending, 500, 502, 504) is followed by a look at the cluster's jobs:
+ * one with the same snapshot and bucket created since the attempt began is ours.
+ * Only when there is none is the POST sent again. A 409 (Atlas allows one active
+ * export per snapshot) takes over the active job of the same snapshot and bucket,
+ * which is what re-running a failed workflow run needs.
+ */
+async function startExport(client, cluster, request, options) {
+    const now = options.now ?? Date.now;
+    for (let attempt = 1;; attempt++) {
+        const attemptStartedAt = now();
+        try {
+            return { job: await createExportJob(client, cluster, request), origin: 'created' };
+        }
+        catch (error) {
+            if (error instanceof AtlasError && error.status === 409) {
+                const active = (await listExportJobs(client, cluster)).find(job => sameExport(job, request) && /^(queued|inprogress)$/i.test(job.state));
+                if (!active)
+                    throw error;
+                options.info(`An export of snapshot ${request.snapshotId} to this bucket is already ${active.state}: taking over job ${active.id} instead of creating another.`);
+                return { job: active, origin: 'resumed' };
+            }
+            if (classify(error) !== 'ambiguous')
+                throw error;
+            options.info(`${failureSummary(error)} to the create, which may have reached Atlas: looking for the job before trying again.`);
+            const since = Math.floor(attemptStartedAt / 1000) * 1000 - CLOCK_SKEW_MS;
+            const ours = (await listExportJobs(client, cluster)).find(job => sameExport(job, request) && Date.parse(job.createdAt ?? '') >= since);
+            if (ours) {
+                options.info(`Found export job ${ours.id} (${ours.state}) created by that request: using it.`);
+                return { job: ours, origin: 'recovered' };
+            }
+            if (attempt >= MAX_CREATE_ATTEMPTS)
+                throw error;
+            options.info('No job was created: sending the create again.');
+        }
+    }
+}
+function sameExport(job, request) {
+    return job.snapshotId === request.snapshotId && job.exportBucketId === request.exportBucketId;
+}
 async function getExportJob(client, cluster, jobId) {
     const job = await client.call({
         method: 'GET',
         path: `${backupPath(cluster)}/exports/${jobId}`,
-        version: client_API_VERSION.exports
+        version: API_VERSION.exports
     });
     return checkJob(job);
 }
@@ -34163,10 +34324,10 @@ async function listExportJobs(client, cluster) {
  */
 async function findLatestSnapshot(client, cluster) {
     const path = `${backupPath(cluster)}/snapshots`;
-    let snapshots = await listAll(client, path, client_API_VERSION.exports);
+    let snapshots = await listAll(client, path, API_VERSION.exports);
     if (snapshots.length === 0) {
         // The spec gives this list no paging parameters: one call returns it whole.
-        const page = await client.call({ method: 'GET', path: `${path}/shardedClusters`, version: client_API_VERSION.exports });
+        const page = await client.call({ method: 'GET', path: `${path}/shardedClusters`, version: API_VERSION.exports });
         snapshots = Array.isArray(page.results) ? [...page.results] : [];
     }
     return pickLatestSnapshot(snapshots);
@@ -34377,6 +34538,7 @@ function parseInputs(read) {
     const wait = check('wait', value => bool(value, false));
     const waitTimeoutMs = check('wait-timeout', value => duration(value, 3_600_000, 1_000, MAX_WAIT_MS));
     const pollIntervalMs = check('poll-interval', value => duration(value, 30_000, MIN_POLL_MS, MAX_POLL_MS));
+    const requestTimeoutMs = check('request-timeout', value => duration(value, 30_000, 1_000, 600_000));
     const baseUrl = check('base-url', parseBaseUrl);
     const envelope = check('envelope', value => bool(value, false));
     if (problems.length > 0)
@@ -34391,6 +34553,7 @@ function parseInputs(read) {
         wait,
         waitTimeoutMs,
         pollIntervalMs,
+        requestTimeoutMs,
         baseUrl,
         envelope
     });
@@ -34601,6 +34764,11 @@ const STAGE_TEXT = {
     create: 'Creating the export job',
     wait: 'Waiting for the export job'
 };
+const ORIGIN_TEXT = {
+    created: '',
+    recovered: ' (the create call lost its answer; the job it made was found and used)',
+    resumed: ' (taken over: an export of this snapshot to this bucket was already running)'
+};
 function renderSummary(report) {
     const lines = [`## ${summary_headline(report)}`, ''];
     const rows = tableRows(report);
@@ -34651,7 +34819,7 @@ function tableRows(report) {
     }
     add('Export bucket', code(job?.exportBucketId ?? inputs?.exportBucketId));
     if (job) {
-        add('Export job', code(job.id));
+        add('Export job', `${code(job.id)}${ORIGIN_TEXT[report.origin ?? 'created']}`);
         add('State', job.state + (job.stateReason?.errorCode || job.stateReason?.message ? `: ${summary_escape([job.stateReason.errorCode, job.stateReason.message].filter(Boolean).join(' '))}` : ''));
         add('Prefix', code(job.prefix));
         add('Created', job.createdAt);
@@ -34715,7 +34883,15 @@ async function waitForJob(initial, poll, options) {
             return { kind: 'timed-out', job };
         // The last poll lands on the deadline, so a job that ends just in time is seen.
         await clock.sleep(Math.min(options.intervalMs, remaining));
-        job = await poll();
+        try {
+            job = await poll();
+        }
+        catch (error) {
+            if (!options.isTransient?.(error))
+                throw error;
+            options.onPollError?.(error);
+            continue;
+        }
         options.onPoll?.(job);
     }
     return { kind: 'ended', job };
@@ -34760,6 +34936,7 @@ class WaitTimeoutError extends Error {
 
 
 
+
 async function run() {
     const startedAt = Date.now();
     const outputs = new Outputs();
@@ -34770,19 +34947,18 @@ async function run() {
         report.inputs = inputs;
         logSettings(inputs);
         report.stage = 'connect';
-        client = connect(inputs);
+        client = connect(inputs, startedAt + inputs.waitTimeoutMs);
         const cluster = { projectId: inputs.projectId, clusterName: inputs.clusterName };
         report.stage = 'snapshot';
         report.snapshot = await chooseSnapshot(client, cluster, inputs);
         outputs.snapshot(report.snapshot.id);
         report.stage = 'create';
-        report.job = await createExportJob(client, cluster, {
-            snapshotId: report.snapshot.id,
-            exportBucketId: inputs.exportBucketId,
-            customData: inputs.customData
-        });
+        const started = await startExport(client, cluster, { snapshotId: report.snapshot.id, exportBucketId: inputs.exportBucketId, customData: inputs.customData }, { info: info });
+        report.job = started.job;
+        report.origin = started.origin;
         outputs.job(report.job);
-        info(`Created export job ${report.job.id} (${report.job.state}) of snapshot ${report.snapshot.id} to bucket ${inputs.exportBucketId}.`);
+        const verb = { created: 'Created', recovered: 'Created', resumed: 'Took over' }[started.origin];
+        info(`${verb} export job ${report.job.id} (${report.job.state}) of snapshot ${report.snapshot.id} to bucket ${inputs.exportBucketId}.`);
         if (inputs.wait) {
             report.stage = 'wait';
             await waitUntilEnded(client, cluster, inputs, startedAt, report, outputs);
@@ -34809,6 +34985,7 @@ function logSettings(inputs) {
     info(`Snapshot:     ${inputs.snapshot.kind === 'latest' ? 'latest' : inputs.snapshot.id}`);
     info(`Bucket:       ${inputs.exportBucketId}`);
     info(`Custom data:  ${inputs.customData.map(d => d.key).join(', ') || '(none)'}`);
+    info(`Request time: at most ${formatDuration(inputs.requestTimeoutMs)} each, retried when safe`);
     info(`Wait:         ${inputs.wait ? `yes, polling every ${formatDuration(inputs.pollIntervalMs)}, at most ${formatDuration(inputs.waitTimeoutMs)}` : 'no'}`);
     endGroup();
 }
@@ -34833,13 +35010,15 @@ async function waitUntilEnded(client, cluster, inputs, startedAt, report, output
             report.job = job;
             outputs.job(job);
             progress.poll(job, Date.now());
-        }
+        },
+        isTransient: isTransient,
+        onPollError: error => info(`This poll failed (${failureSummary(error)}); the wait goes on.`)
     });
     if (outcome.kind === 'timed-out')
         throw new WaitTimeoutError(outcome.job, Date.now() - startedAt);
     if (!/^successful$/i.test(outcome.job.state))
         throw new ExportJobFailedError(outcome.job);
-    info(`Export job ${outcome.job.id} is ${outcome.job.state}; files under ${outcome.job.prefix ?? '(no prefix)'}.`);
+    info(`Export job ${outcome.job.id} is ${outcome.job.state}; files under ${outcome.job.prefix || '(no prefix)'}.`);
 }
 /** One annotation with a title, the hint on its own line, no stack trace (that goes to debug). */
 function main_fail(error, failure, outputs) {

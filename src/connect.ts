@@ -7,8 +7,9 @@ import { createTransport } from './atlas/transport.js'
 import type { Inputs } from './inputs.js'
 import { USER_AGENT } from './version.js'
 
-export function connect(inputs: Inputs): AtlasClient {
-  const transport = createTransport()
+/** `deadline`: the run's budget (start + wait-timeout); no retry waits past it. */
+export function connect(inputs: Inputs, deadline: number): AtlasClient {
+  const transport = createTransport({ timeoutMs: inputs.requestTimeoutMs })
   const { credentials } = inputs
   const auth =
     credentials.kind === 'digest'
@@ -22,5 +23,13 @@ export function connect(inputs: Inputs): AtlasClient {
           mask: core.setSecret,
           warn: core.warning
         })
-  return new AtlasClient({ baseUrl: inputs.baseUrl, auth, envelope: inputs.envelope, userAgent: USER_AGENT, log: core })
+  return new AtlasClient({
+    baseUrl: inputs.baseUrl,
+    auth,
+    envelope: inputs.envelope,
+    userAgent: USER_AGENT,
+    log: core,
+    deadline,
+    requestTimeoutMs: inputs.requestTimeoutMs
+  })
 }

@@ -3,6 +3,8 @@
  * and export jobs (create, get, list). Each is one or a few calls of the client.
  */
 import { API_VERSION, type AtlasClient } from './atlas/client.js'
+import { AtlasError } from './atlas/errors.js'
+import { classify, failureSummary } from './atlas/retry.js'
 import type { CustomDatum } from './custom-data.js'
 
 export type ExportState = 'Queued' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelled'
@@ -66,6 +68,66 @@ export async function createExportJob(client: AtlasClient, cluster: ClusterRef, 
     }
   })
   return checkJob(job)
+}
+
+/** How the run came to its job: made now, found after a lost answer, or taken over from an earlier run. */
+export type JobOrigin = 'created' | 'recovered' | 'resumed'
+
+export interface StartedExport {
+  readonly job: ExportJob
+  readonly origin: JobOrigin
+}
+
+export interface StartOptions {
+  readonly info: (message: string) => void
+  readonly now?: () => number
+}
+
+// Atlas stamps createdAt to the second with its own clock: allow for both.
+const CLOCK_SKEW_MS = 60_000
+const MAX_CREATE_ATTEMPTS = 3
+
+/**
+ * Creates the export job, never two. A create that may have reached Atlas (a timeout
+ * or reset after sending, 500, 502, 504) is followed by a look at the cluster's jobs:
+ * one with the same snapshot and bucket created since the attempt began is ours.
+ * Only when there is none is the POST sent again. A 409 (Atlas allows one active
+ * export per snapshot) takes over the active job of the same snapshot and bucket,
+ * which is what re-running a failed workflow run needs.
+ */
+export async function startExport(client: AtlasClient, cluster: ClusterRef, request: ExportRequest, options: StartOptions): Promise<StartedExport> {
+  const now = options.now ?? Date.now
+  for (let attempt = 1; ; attempt++) {
+    const attemptStartedAt = now()
+    try {
+      return { job: await createExportJob(client, cluster, request), origin: 'created' }
+    } catch (error) {
+      if (error instanceof AtlasError && error.status === 409) {
+        const active = (await listExportJobs(client, cluster)).find(
+          job => sameExport(job, request) && /^(queued|inprogress)$/i.test(job.state)
+        )
+        if (!active) throw error
+        options.info(`An export of snapshot ${request.snapshotId} to this bucket is already ${active.state}: taking over job ${active.id} instead of creating another.`)
+        return { job: active, origin: 'resumed' }
+      }
+      if (classify(error) !== 'ambiguous') throw error
+      options.info(`${failureSummary(error)} to the create, which may have reached Atlas: looking for the job before trying again.`)
+      const since = Math.floor(attemptStartedAt / 1000) * 1000 - CLOCK_SKEW_MS
+      const ours = (await listExportJobs(client, cluster)).find(
+        job => sameExport(job, request) && Date.parse(job.createdAt ?? '') >= since
+      )
+      if (ours) {
+        options.info(`Found export job ${ours.id} (${ours.state}) created by that request: using it.`)
+        return { job: ours, origin: 'recovered' }
+      }
+      if (attempt >= MAX_CREATE_ATTEMPTS) throw error
+      options.info('No job was created: sending the create again.')
+    }
+  }
+}
+
+function sameExport(job: ExportJob, request: ExportRequest): boolean {
+  return job.snapshotId === request.snapshotId && job.exportBucketId === request.exportBucketId
 }
 
 export async function getExportJob(client: AtlasClient, cluster: ClusterRef, jobId: string): Promise<ExportJob> {

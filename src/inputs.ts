@@ -23,6 +23,8 @@ export interface Inputs {
   readonly wait: boolean
   readonly waitTimeoutMs: number
   readonly pollIntervalMs: number
+  /** The longest one HTTP request may take before it is abandoned (and retried when that is safe). */
+  readonly requestTimeoutMs: number
   /** Without a trailing slash. */
   readonly baseUrl: string
   readonly envelope: boolean
@@ -111,6 +113,7 @@ export function parseInputs(read: ReadInput): Inputs {
   const wait = check('wait', value => bool(value, false))
   const waitTimeoutMs = check('wait-timeout', value => duration(value, 3_600_000, 1_000, MAX_WAIT_MS))
   const pollIntervalMs = check('poll-interval', value => duration(value, 30_000, MIN_POLL_MS, MAX_POLL_MS))
+  const requestTimeoutMs = check('request-timeout', value => duration(value, 30_000, 1_000, 600_000))
   const baseUrl = check('base-url', parseBaseUrl)
   const envelope = check('envelope', value => bool(value, false))
 
@@ -125,6 +128,7 @@ export function parseInputs(read: ReadInput): Inputs {
     wait,
     waitTimeoutMs,
     pollIntervalMs,
+    requestTimeoutMs,
     baseUrl,
     envelope
   })

@@ -8,7 +8,8 @@ import type { AtlasClient } from './atlas/client.js'
 import { AtlasError } from './atlas/errors.js'
 import { connect } from './connect.js'
 import { formatDuration } from './duration.js'
-import { createExportJob, findLatestSnapshot, getExportJob, type ClusterRef, type ExportJob } from './export-operations.js'
+import { isTransient, failureSummary } from './atlas/retry.js'
+import { findLatestSnapshot, getExportJob, startExport, type ClusterRef, type ExportJob } from './export-operations.js'
 import { getInputs, type Inputs } from './inputs.js'
 import { Outputs } from './outputs.js'
 import { ProgressLog } from './progress.js'
@@ -26,7 +27,7 @@ export async function run(): Promise<void> {
     logSettings(inputs)
 
     report.stage = 'connect'
-    client = connect(inputs)
+    client = connect(inputs, startedAt + inputs.waitTimeoutMs)
     const cluster: ClusterRef = { projectId: inputs.projectId, clusterName: inputs.clusterName }
 
     report.stage = 'snapshot'
@@ -34,13 +35,17 @@ export async function run(): Promise<void> {
     outputs.snapshot(report.snapshot.id)
 
     report.stage = 'create'
-    report.job = await createExportJob(client, cluster, {
-      snapshotId: report.snapshot.id,
-      exportBucketId: inputs.exportBucketId,
-      customData: inputs.customData
-    })
+    const started = await startExport(
+      client,
+      cluster,
+      { snapshotId: report.snapshot.id, exportBucketId: inputs.exportBucketId, customData: inputs.customData },
+      { info: core.info }
+    )
+    report.job = started.job
+    report.origin = started.origin
     outputs.job(report.job)
-    core.info(`Created export job ${report.job.id} (${report.job.state}) of snapshot ${report.snapshot.id} to bucket ${inputs.exportBucketId}.`)
+    const verb = { created: 'Created', recovered: 'Created', resumed: 'Took over' }[started.origin]
+    core.info(`${verb} export job ${report.job.id} (${report.job.state}) of snapshot ${report.snapshot.id} to bucket ${inputs.exportBucketId}.`)
 
     if (inputs.wait) {
       report.stage = 'wait'
@@ -66,6 +71,7 @@ function logSettings(inputs: Inputs): void {
   core.info(`Snapshot:     ${inputs.snapshot.kind === 'latest' ? 'latest' : inputs.snapshot.id}`)
   core.info(`Bucket:       ${inputs.exportBucketId}`)
   core.info(`Custom data:  ${inputs.customData.map(d => d.key).join(', ') || '(none)'}`)
+  core.info(`Request time: at most ${formatDuration(inputs.requestTimeoutMs)} each, retried when safe`)
   core.info(`Wait:         ${inputs.wait ? `yes, polling every ${formatDuration(inputs.pollIntervalMs)}, at most ${formatDuration(inputs.waitTimeoutMs)}` : 'no'}`)
   core.endGroup()
 }
@@ -100,11 +106,13 @@ async function waitUntilEnded(
       report.job = job
       outputs.job(job)
       progress.poll(job, Date.now())
-    }
+    },
+    isTransient,
+    onPollError: error => core.info(`This poll failed (${failureSummary(error)}); the wait goes on.`)
   })
   if (outcome.kind === 'timed-out') throw new WaitTimeoutError(outcome.job, Date.now() - startedAt)
   if (!/^successful$/i.test(outcome.job.state)) throw new ExportJobFailedError(outcome.job)
-  core.info(`Export job ${outcome.job.id} is ${outcome.job.state}; files under ${outcome.job.prefix ?? '(no prefix)'}.`)
+  core.info(`Export job ${outcome.job.id} is ${outcome.job.state}; files under ${outcome.job.prefix || '(no prefix)'}.`)
 }
 
 /** One annotation with a title, the hint on its own line, no stack trace (that goes to debug). */

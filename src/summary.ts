@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core'
 import { formatDuration } from './duration.js'
-import type { ExportJob } from './export-operations.js'
+import type { ExportJob, JobOrigin } from './export-operations.js'
 import type { Inputs } from './inputs.js'
 import { collectionsText } from './progress.js'
 
@@ -31,7 +31,14 @@ export interface RunReport {
   inputs?: Pick<Inputs, 'projectId' | 'clusterName' | 'exportBucketId' | 'customData' | 'wait'>
   snapshot?: { id: string; latest: boolean; createdAt?: string | undefined }
   job?: ExportJob
+  origin?: JobOrigin
   failure?: Failure
+}
+
+const ORIGIN_TEXT: Record<JobOrigin, string> = {
+  created: '',
+  recovered: ' (the create call lost its answer; the job it made was found and used)',
+  resumed: ' (taken over: an export of this snapshot to this bucket was already running)'
 }
 
 export function renderSummary(report: RunReport): string {
@@ -79,7 +86,7 @@ function tableRows(report: RunReport): Array<[string, string]> {
   }
   add('Export bucket', code(job?.exportBucketId ?? inputs?.exportBucketId))
   if (job) {
-    add('Export job', code(job.id))
+    add('Export job', `${code(job.id)}${ORIGIN_TEXT[report.origin ?? 'created']}`)
     add('State', job.state + (job.stateReason?.errorCode || job.stateReason?.message ? `: ${escape([job.stateReason.errorCode, job.stateReason.message].filter(Boolean).join(' '))}` : ''))
     add('Prefix', code(job.prefix))
     add('Created', job.createdAt)

@@ -22,6 +22,9 @@ export interface WaitOptions {
   readonly clock?: Clock
   /** Called with every job document a poll returns, before the next sleep. */
   readonly onPoll?: (job: ExportJob) => void
+  /** Trouble that passes (after the client's own retries): the wait goes on to the next poll. */
+  readonly isTransient?: (error: unknown) => boolean
+  readonly onPollError?: (error: unknown) => void
 }
 
 export type WaitOutcome =
@@ -40,7 +43,13 @@ export async function waitForJob(
     if (remaining <= 0) return { kind: 'timed-out', job }
     // The last poll lands on the deadline, so a job that ends just in time is seen.
     await clock.sleep(Math.min(options.intervalMs, remaining))
-    job = await poll()
+    try {
+      job = await poll()
+    } catch (error) {
+      if (!options.isTransient?.(error)) throw error
+      options.onPollError?.(error)
+      continue
+    }
     options.onPoll?.(job)
   }
   return { kind: 'ended', job }

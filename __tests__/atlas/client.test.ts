@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { AtlasClient } from '../../src/atlas/client.js'
+import { AtlasClient, type AtlasClientOptions } from '../../src/atlas/client.js'
 import { DigestAuth } from '../../src/atlas/digest-auth.js'
 import { AtlasError } from '../../src/atlas/errors.js'
 import { ConnectionError, createTransport } from '../../src/atlas/transport.js'
@@ -13,14 +13,24 @@ afterEach(async () => {
   await emu?.close()
 })
 
-async function client(envelope = false, warnings: string[] = []): Promise<AtlasClient> {
+const sleeps: number[] = []
+const infos: string[] = []
+
+async function client(envelope = false, warnings: string[] = [], extra: Partial<AtlasClientOptions> = {}): Promise<AtlasClient> {
   emu = await startEmulator(standardOptions())
+  sleeps.length = 0
+  infos.length = 0
   return new AtlasClient({
     baseUrl: emu.url,
     auth: new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport()),
     envelope,
     userAgent: 'atlas-snapshot-export/test',
-    log: { debug: () => undefined, warning: message => warnings.push(message) }
+    log: { debug: () => undefined, info: message => infos.push(message), warning: message => warnings.push(message) },
+    sleep: async ms => {
+      sleeps.push(ms)
+    },
+    random: () => 0.5,
+    ...extra
   })
 }
 
@@ -99,5 +109,86 @@ describe('AtlasClient', () => {
     expect(error).toBeInstanceOf(ConnectionError)
     expect((error as ConnectionError).message).toMatch(/^Could not reach Atlas \(POST http:\/\/127\.0\.0\.1:\d+\/api\/atlas\/v2\/groups\/.+\/exports\): connect ECONNREFUSED/)
     expect((error as ConnectionError).mayHaveReachedServer).toBe(false)
+    expect(infos).toHaveLength(5)
+    expect(infos[0]).toMatch(/^Could not reach Atlas .*ECONNREFUSED.* to POST …\/backup\/exports; retry 1 of 5 in 0\.5s\.$/)
+  })
+})
+
+describe('the retry policy', () => {
+  const list = { method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' } as const
+  const json = (status: number, errorCode: string): { status: number; body: string; headers: Record<string, string> } => ({
+    status,
+    body: JSON.stringify({ error: status, errorCode, detail: errorCode.toLowerCase(), parameters: [], reason: '' }),
+    headers: { 'X-Error-Code': errorCode }
+  })
+
+  test('503 is retried as is, with full-jitter exponential backoff, one log line each', async () => {
+    const atlas = await client()
+    emu.inject({ path: /exports$/, times: 3, fault: json(503, 'SERVICE_UNAVAILABLE') })
+    await atlas.call(create)
+    expect(emu.jobs).toHaveLength(1)
+    expect(sleeps).toEqual([500, 1000, 2000])
+    expect(infos).toEqual([
+      'Atlas answered 503 SERVICE_UNAVAILABLE to POST …/backup/exports; retry 1 of 5 in 0.5s.',
+      'Atlas answered 503 SERVICE_UNAVAILABLE to POST …/backup/exports; retry 2 of 5 in 1.0s.',
+      'Atlas answered 503 SERVICE_UNAVAILABLE to POST …/backup/exports; retry 3 of 5 in 2.0s.'
+    ])
+  })
+
+  test('429 waits what Retry-After says (seconds or an HTTP date), plus jitter', async () => {
+    const atlas = await client()
+    const date = new Date(Date.now() + 4_000).toUTCString()
+    emu.inject({ path: /snapshots$/, fault: { ...json(429, 'RATE_LIMITED'), headers: { 'Retry-After': '3' } } })
+    emu.inject({ path: /snapshots$/, fault: { ...json(429, 'RATE_LIMITED'), headers: { 'Retry-After': date } } })
+    await atlas.call(list)
+    expect(sleeps[0]).toBe(3_750)
+    expect(sleeps[1]).toBeGreaterThan(3_000)
+    expect(sleeps[1]).toBeLessThanOrEqual(5_000)
+  })
+
+  test('a read is retried after 500, 502, 504 and a reset; the attempts are bounded', async () => {
+    const atlas = await client()
+    emu.inject({ path: /snapshots$/, fault: json(500, 'UNEXPECTED_ERROR') })
+    emu.inject({ path: /snapshots$/, fault: { status: 502, body: '<html>bad gateway</html>', headers: { 'Content-Type': 'text/html' } } })
+    emu.inject({ path: /snapshots$/, fault: { reset: true } })
+    emu.inject({ path: /snapshots$/, fault: json(504, 'GATEWAY_TIMEOUT') })
+    await atlas.call(list)
+    expect(sleeps).toHaveLength(4)
+    emu.inject({ path: /snapshots$/, times: 6, fault: json(500, 'UNEXPECTED_ERROR') })
+    const error = await atlas.call(list).catch((e: unknown) => e)
+    expect((error as AtlasError).status).toBe(500)
+    expect(sleeps).toHaveLength(4 + 5)
+  })
+
+  test('a create that may have reached Atlas (500) is not repeated by the client', async () => {
+    const atlas = await client()
+    emu.inject({ path: /exports$/, fault: json(500, 'UNEXPECTED_ERROR') })
+    const error = await atlas.call(create).catch((e: unknown) => e)
+    expect((error as AtlasError).status).toBe(500)
+    expect(emu.apiRequests({ method: 'POST' }).filter(r => r.auth === 'digest')).toHaveLength(1)
+    expect(sleeps).toEqual([])
+  })
+
+  test('4xx answers are final at once', async () => {
+    const atlas = await client()
+    const error = await atlas.call({ ...list, path: `/api/atlas/v2/groups/${PROJECT_ID}/clusters/nope/backup/snapshots` }).catch((e: unknown) => e)
+    expect((error as AtlasError).status).toBe(404)
+    expect(sleeps).toEqual([])
+  })
+
+  test("no wait runs past the run's deadline", async () => {
+    const atlas = await client(false, [], { deadline: Date.now() + 2_000 })
+    emu.inject({ path: /snapshots$/, fault: { ...json(429, 'RATE_LIMITED'), headers: { 'Retry-After': '30' } } })
+    const error = await atlas.call(list).catch((e: unknown) => e)
+    expect((error as AtlasError).status).toBe(429)
+    expect(sleeps).toEqual([])
+    expect(infos).toEqual(["Atlas answered 429 RATE_LIMITED to GET …/backup/snapshots; not retried: the run's time (wait-timeout) is spent."])
+  })
+
+  test('a request that hangs is abandoned after the request timeout and retried', async () => {
+    const atlas = await client(false, [], { requestTimeoutMs: 300 })
+    emu.inject({ path: /snapshots$/, fault: { hang: true } })
+    await atlas.call(list)
+    expect(infos[0]).toMatch(/^No answer from Atlas within 0\.3s \(GET http:.*\/snapshots\) to GET …\/backup\/snapshots; retry 1 of 5/)
   })
 })

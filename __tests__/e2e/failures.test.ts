@@ -1,7 +1,7 @@
 /** The bundle end to end: each class of Atlas error, bad inputs, and secrets that never show. */
 import { describe, expect, test } from 'vitest'
 import { runAction } from '../support/run-action.js'
-import { API_KEY, CLUSTER, LATEST_SNAPSHOT_ID, PROJECT_ID, SERVICE_ACCOUNT, digestInputs, serviceAccountInputs } from '../support/scenario.js'
+import { API_KEY, LATEST_SNAPSHOT_ID, OTHER_BUCKET_ID, PROJECT_ID, SERVICE_ACCOUNT, digestInputs, serviceAccountInputs } from '../support/scenario.js'
 import { failureOf, useEmulator, visibleLog } from './helpers.js'
 
 const emulator = useEmulator()
@@ -64,9 +64,9 @@ describe('Atlas errors fail the step with status, errorCode, detail and advice',
     expect(run.outputs['error-code']).toBe('CLUSTER_NOT_FOUND')
   })
 
-  test('409: a second active export of the same snapshot', async () => {
+  test('409: the snapshot is already being exported, to another bucket', async () => {
     const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }] })
-    expect((await runAction(digestInputs(atlas.url))).exitCode).toBe(0)
+    expect((await runAction(digestInputs(atlas.url, { 'export-bucket-id': OTHER_BUCKET_ID }))).exitCode).toBe(0)
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toBe(
@@ -78,16 +78,18 @@ describe('Atlas errors fail the step with status, errorCode, detail and advice',
   test('500: Atlas failed', async () => {
     const atlas = await emulator()
     const body = JSON.stringify({ detail: 'Unexpected error.', error: 500, errorCode: 'UNEXPECTED_ERROR', parameters: [], reason: 'Internal Server Error' })
-    atlas.inject({ method: 'POST', path: /exports$/, fault: { status: 500, body } })
+    atlas.inject({ method: 'POST', path: /exports$/, times: 10, fault: { status: 500, body } })
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toBe('Atlas API 500 UNEXPECTED_ERROR: Unexpected error.')
+    expect(atlas.apiRequests({ method: 'POST' }).filter(r => r.auth === 'digest')).toHaveLength(3)
+    expect(atlas.apiRequests({ method: 'GET' })).toHaveLength(3)
     expect(visibleLog(run)).not.toMatch(/\n\s+at /)
   })
 
   test('an HTML page from a proxy: the status and a short excerpt', async () => {
     const atlas = await emulator()
-    atlas.inject({ method: 'POST', path: /exports$/, fault: { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'Content-Type': 'text/html' } } })
+    atlas.inject({ method: 'POST', path: /exports$/, times: 10, fault: { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'Content-Type': 'text/html' } } })
     const run = await runAction(digestInputs(atlas.url))
     expect(failureOf(run).message).toBe('Atlas API 502: non-JSON response (text/html): 502 Bad Gateway')
   })
@@ -102,7 +104,7 @@ describe('Atlas errors fail the step with status, errorCode, detail and advice',
   test('Atlas not reachable: where and why, no stack trace', async () => {
     const atlas = await emulator()
     await atlas.close()
-    const run = await runAction(digestInputs(atlas.url))
+    const run = await runAction(digestInputs(atlas.url, { 'wait-timeout': '2s' }))
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toMatch(/^Could not reach Atlas \(POST http:\/\/127\.0\.0\.1:\d+\/api\/atlas\/v2\/.+\/exports\): connect ECONNREFUSED/)
     expect(visibleLog(run)).not.toMatch(/\n\s+at /)

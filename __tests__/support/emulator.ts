@@ -76,6 +76,8 @@ export type Fault =
   | { readonly status: number; readonly body?: string; readonly headers?: Record<string, string> }
   | { readonly hang: true }
   | { readonly reset: true }
+  /** Headers promise the whole body; the connection closes halfway through it. */
+  | { readonly truncated: string }
 
 export interface FaultRule {
   readonly method?: string
@@ -83,6 +85,8 @@ export interface FaultRule {
   readonly path?: RegExp
   /** How many matching requests it hits; then it is spent. Default 1. */
   times?: number
+  /** Matching requests let through before it starts hitting. Default 0. */
+  after?: number
   /** Also before authentication (a proxy or load balancer answering). Default: after. */
   readonly beforeAuth?: boolean
   readonly fault: Fault
@@ -96,6 +100,8 @@ export interface EmulatorOptions {
   readonly digestAlgorithm?: DigestAlgorithm
   readonly nonceMaxUses?: number
   readonly tokenLifetimeSeconds?: number
+  /** Atlas stops taking a token this long after minting it, whatever expires_in said. */
+  readonly tokenRealLifetimeSeconds?: number
   readonly projects?: EmuProject[]
   readonly exportTimeline?: TimelineStep[]
   /** Every authenticated API call is refused as from an address not on the access list. */
@@ -289,6 +295,10 @@ export class AtlasEmulator {
   ): boolean {
     const rule = this.faults.find(f => (f.times ?? 1) > 0 && !!f.beforeAuth === beforeAuth && matches(f, record))
     if (!rule) return false
+    if ((rule.after ?? 0) > 0) {
+      rule.after = (rule.after ?? 0) - 1
+      return false
+    }
     rule.times = (rule.times ?? 1) - 1
     const fault = rule.fault
     if ('hang' in fault) {
@@ -298,6 +308,13 @@ export class AtlasEmulator {
     if ('reset' in fault) {
       record.status = -2
       res.socket?.destroy()
+      return true
+    }
+    if ('truncated' in fault) {
+      record.status = -3
+      res.writeHead(200, { 'Content-Type': 'application/vnd.atlas.2023-01-01+json;charset=utf-8', 'Content-Length': String(fault.truncated.length) })
+      res.write(fault.truncated.slice(0, Math.floor(fault.truncated.length / 2)))
+      setTimeout(() => res.socket?.destroy(), 20)
       return true
     }
     send(fault.status, fault.body ?? '', { 'Content-Type': JSON_TYPE, ...fault.headers })
@@ -387,7 +404,8 @@ export class AtlasEmulator {
       }
       const lifetime = this.options.tokenLifetimeSeconds ?? 3600
       const token = `emu_at_${randomBytes(24).toString('base64url')}`
-      this.tokens.set(token, { expiresAt: Date.now() + lifetime * 1000, clientId })
+      const real = this.options.tokenRealLifetimeSeconds ?? lifetime
+      this.tokens.set(token, { expiresAt: Date.now() + real * 1000, clientId })
       this.tokensIssued++
       return new HttpAnswer(200, { access_token: token, expires_in: lifetime, token_type: 'Bearer' })
     }

@@ -11,6 +11,7 @@ export const SHARDED_CLUSTER = 'sharded-1'
 export const EMPTY_CLUSTER = 'empty-1'
 export const BUCKET_ID = '6a793f752c88faeba59bba56'
 export const BUCKET_NAME = 'test-bucket'
+export const OTHER_BUCKET_ID = '6a794342c0eb9e7a17729455'
 
 export const API_KEY = { publicKey: 'abcdefgh', privateKey: '3f2b6c1e-9d4a-4f7b-8c21-5e6d7a8b9c0d' }
 export const SERVICE_ACCOUNT = {
@@ -53,7 +54,10 @@ export function standardProject(): EmuProject {
       },
       { name: EMPTY_CLUSTER, type: 'replicaSet', snapshots: [{ id: '6a7940002c88faeba59d0011', status: 'completed', snapshotType: 'fallback', createdAt: hoursAgo(3) }] }
     ],
-    buckets: [{ _id: BUCKET_ID, bucketName: BUCKET_NAME, cloudProvider: 'AWS' }]
+    buckets: [
+      { _id: BUCKET_ID, bucketName: BUCKET_NAME, cloudProvider: 'AWS' },
+      { _id: OTHER_BUCKET_ID, bucketName: 'archive-bucket', cloudProvider: 'GCP' }
+    ]
   }
 }
 

@@ -1,4 +1,5 @@
 import type { AuthKind } from './errors.js'
+import type { TimedRequestInit } from './transport.js'
 
 /** How a request gets its credentials. */
 export interface Authenticator {
@@ -7,7 +8,7 @@ export interface Authenticator {
    * Sends one logical request with credentials. `init` builds fresh options for
    * every attempt on the wire, so nothing written into one attempt leaks into another.
    */
-  send(url: string, init: () => RequestInit): Promise<Response>
+  send(url: string, init: () => TimedRequestInit): Promise<Response>
   /** Gives back what the run was lent (a service-account token). Never throws. */
   close(): Promise<void>
 }

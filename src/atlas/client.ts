@@ -4,6 +4,8 @@
  */
 import type { Authenticator } from './auth.js'
 import { AtlasError, isRecord, parseJson } from './errors.js'
+import { backoffDelay, classify, DEFAULT_RETRY_POLICY, failureSummary, retryAfterOf, type RetryPolicy } from './retry.js'
+import { DEFAULT_REQUEST_TIMEOUT_MS, type TimedRequestInit } from './transport.js'
 
 export const API_VERSION = {
   /** Export jobs and snapshots exist only in this version. */
@@ -23,6 +25,7 @@ export interface AtlasCall {
 
 export interface Logger {
   debug(message: string): void
+  info(message: string): void
   warning(message: string): void
 }
 
@@ -32,7 +35,16 @@ export interface AtlasClientOptions {
   readonly envelope: boolean
   readonly userAgent: string
   readonly log: Logger
+  /** No attempt starts, and no wait runs, past this time (ms since the epoch): the run's budget. */
+  readonly deadline?: number
+  readonly requestTimeoutMs?: number
+  readonly retryPolicy?: RetryPolicy
+  readonly random?: () => number
+  readonly sleep?: (ms: number) => Promise<void>
+  readonly now?: () => number
 }
+
+const sleepFor = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 export class AtlasClient {
   private readonly warned = new Set<string>()
@@ -43,12 +55,39 @@ export class AtlasClient {
     return this.options.auth.kind
   }
 
+  /**
+   * One call, with the retry policy: a read is repeated after any passing trouble, a
+   * create only when Atlas cannot have acted on it. What is left is thrown.
+   */
   async call<T>(call: AtlasCall): Promise<T> {
+    const { log, retryPolicy = DEFAULT_RETRY_POLICY, random = Math.random, sleep = sleepFor, now = Date.now } = this.options
+    const deadline = this.options.deadline ?? Infinity
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt<T>(call, Math.min(this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, Math.max(1_000, deadline - now())))
+      } catch (error) {
+        const kind = classify(error)
+        const repeatable = kind === 'safe' || (kind === 'ambiguous' && call.method === 'GET')
+        if (!repeatable || attempt >= retryPolicy.maxAttempts) throw error
+        const delay = backoffDelay(attempt, retryAfterOf(error, now()), retryPolicy, random)
+        const what = `${failureSummary(error)} to ${call.method} ${shortPath(call.path)}`
+        if (now() + delay >= deadline) {
+          log.info(`${what}; not retried: the run's time (wait-timeout) is spent.`)
+          throw error
+        }
+        log.info(`${what}; retry ${attempt} of ${retryPolicy.maxAttempts - 1} in ${(delay / 1000).toFixed(1)}s.`)
+        await sleep(delay)
+      }
+    }
+  }
+
+  private async attempt<T>(call: AtlasCall, timeoutMs: number): Promise<T> {
     const url = this.url(call)
     const mediaType = `application/vnd.atlas.${call.version}+json`
     const body = call.body === undefined ? undefined : JSON.stringify(call.body)
     this.options.log.debug(`Atlas ${call.method} ${url}`)
-    const response = await this.options.auth.send(url, () => ({
+    const response = await this.options.auth.send(url, (): TimedRequestInit => ({
+      timeoutMs,
       method: call.method,
       headers: {
         Accept: mediaType,
@@ -76,6 +115,7 @@ export class AtlasClient {
     return data as T
   }
 
+  /** Gives back what the run was lent (a service-account token); never throws. */
   async close(): Promise<void> {
     await this.options.auth.close()
   }
@@ -110,4 +150,10 @@ export class AtlasClient {
       )
     }
   }
+}
+
+/** `…/exports/6a79…` rather than the whole path, for one-line logs. */
+function shortPath(path: string): string {
+  const backup = path.indexOf('/backup/')
+  return backup >= 0 ? `…${path.slice(backup)}` : path
 }

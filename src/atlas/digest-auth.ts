@@ -6,7 +6,7 @@
  */
 import DigestClient from 'digest-fetch'
 import type { Authenticator } from './auth.js'
-import type { Transport } from './transport.js'
+import type { TimedRequestInit, Transport } from './transport.js'
 
 interface DigestState {
   nc: number
@@ -65,7 +65,7 @@ export class DigestAuth implements Authenticator {
    * calls reuse the nonce. A stale or rejected nonce is re-challenged once by
    * digest-fetch; a second 401 comes back to the caller as the answer.
    */
-  send(url: string, init: () => RequestInit): Promise<Response> {
+  send(url: string, init: () => TimedRequestInit): Promise<Response> {
     const exchange = (): Promise<Response> =>
       this.client.fetch(url, { factory: init }) as Promise<Response>
     const result = this.queue.then(exchange, exchange)

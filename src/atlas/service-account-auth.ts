@@ -4,7 +4,7 @@
  */
 import type { Authenticator } from './auth.js'
 import { AtlasError, isRecord, parseJson } from './errors.js'
-import type { Transport } from './transport.js'
+import type { TimedRequestInit, Transport } from './transport.js'
 
 export interface ServiceAccountOptions {
   readonly baseUrl: string
@@ -19,13 +19,17 @@ export interface ServiceAccountOptions {
 }
 
 // Terraform renews 10 minutes early; a run rarely lasts past one token, and an
-// export wait of hours renews a handful of times at most.
+// export wait of hours renews a handful of times at most. A shorter-lived token is
+// renewed in its last quarter.
 const RENEW_BEFORE_EXPIRY_MS = 10 * 60_000
 const DEFAULT_LIFETIME_S = 3600
+/** 401s that a new token would not cure: the credential lacks access, it is not expired. */
+const NOT_A_TOKEN_PROBLEM = new Set(['USER_UNAUTHORIZED', 'NOT_IN_GROUP', 'USER_CANNOT_ACCESS_GROUP'])
 
 interface Token {
   readonly value: string
   readonly expiresAt: number
+  readonly renewAt: number
 }
 
 export class ServiceAccountAuth implements Authenticator {
@@ -42,20 +46,27 @@ export class ServiceAccountAuth implements Authenticator {
     this.now = options.now ?? Date.now
   }
 
-  async send(url: string, init: () => RequestInit): Promise<Response> {
-    const token = await this.currentToken()
+  /** A 401 to a token Atlas no longer takes (expired early, revoked) gets one new token and one resend. */
+  async send(url: string, init: () => TimedRequestInit): Promise<Response> {
+    const token = await this.currentToken(false)
+    const response = await this.sendWith(token, url, init)
+    if (response.status !== 401 || NOT_A_TOKEN_PROBLEM.has(response.headers.get('x-error-code') ?? '')) return response
+    return this.sendWith(await this.currentToken(true), url, init)
+  }
+
+  private sendWith(token: Token, url: string, init: () => TimedRequestInit): Promise<Response> {
     const request = init()
     const headers = new Headers(request.headers)
     headers.set('Authorization', `Bearer ${token.value}`)
     return this.options.transport(url, { ...request, headers })
   }
 
-  private async currentToken(): Promise<Token> {
-    if (this.token && this.now() < this.token.expiresAt - RENEW_BEFORE_EXPIRY_MS) return this.token
+  private async currentToken(renew: boolean): Promise<Token> {
+    if (this.token && !renew && this.now() < this.token.renewAt) return this.token
+    const previous = this.token
     this.minting ??= this.mint().finally(() => {
       this.minting = undefined
     })
-    const previous = this.token
     const fresh = await this.minting
     if (previous && previous !== fresh) await this.revoke(previous)
     return fresh
@@ -86,7 +97,9 @@ export class ServiceAccountAuth implements Authenticator {
     }
     this.options.mask(value)
     const lifetime = isRecord(data) && typeof data.expires_in === 'number' ? data.expires_in : DEFAULT_LIFETIME_S
-    this.token = { value, expiresAt: this.now() + lifetime * 1000 }
+    const lifetimeMs = lifetime * 1000
+    const now = this.now()
+    this.token = { value, expiresAt: now + lifetimeMs, renewAt: now + lifetimeMs - Math.min(RENEW_BEFORE_EXPIRY_MS, lifetimeMs / 4) }
     return this.token
   }
 

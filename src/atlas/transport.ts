@@ -3,7 +3,10 @@
  * Everything above this sees either a Response or a ConnectionError.
  */
 
-export type Transport = (url: string, init: RequestInit) => Promise<Response>
+export type Transport = (url: string, init: TimedRequestInit) => Promise<Response>
+
+/** Request options plus this request's own time limit (digest-fetch passes unknown options through). */
+export type TimedRequestInit = RequestInit & { timeoutMs?: number }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 
@@ -23,8 +26,7 @@ export class ConnectionError extends Error {
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'])
 
 export function createTransport(options: { timeoutMs?: number } = {}): Transport {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
-  return async (url, init) => {
+  return async (url, { timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, ...init }) => {
     const signal = AbortSignal.timeout(timeoutMs)
     try {
       const response = await fetch(url, { ...init, signal, redirect: 'manual' })
