@@ -3,7 +3,7 @@
  * a run, and what the action does. Every test counts the jobs Atlas ends with.
  */
 import { describe, expect, test } from 'vitest'
-import type { AtlasEmulator } from '../support/emulator.js'
+import type { AtlasEmulator, Fault } from '../support/emulator.js'
 import { runAction } from '../support/run-action.js'
 import { digestInputs, serviceAccountInputs } from '../support/scenario.js'
 import { failureOf, useEmulator } from './helpers.js'
@@ -95,7 +95,7 @@ describe('a long wait stays alive', () => {
   test('through 503s, a 429, a hung GET, a 502 page and a cut-off body, one per poll: one job, Successful', async () => {
     const steps = [{ state: 'Queued' }, ...Array.from({ length: 5 }, () => ({ state: 'InProgress' })), { state: 'Successful' }]
     const atlas = await emulator({ exportTimeline: steps })
-    const faults = [
+    const faults: Fault[] = [
       apiError(503, 'SERVICE_UNAVAILABLE'),
       apiError(503, 'SERVICE_UNAVAILABLE'),
       { ...apiError(429, 'RATE_LIMITED'), headers: { 'Retry-After': '1' } },
