@@ -33591,7 +33591,10 @@ function connectionError(error, method, url, timeoutMs) {
  */
 
 
-const DEFAULT_RETRY_POLICY = { maxAttempts: 6, baseDelayMs: 1_000, maxDelayMs: 30_000 };
+const DEFAULT_RETRY_POLICY = { maxAttempts: 6, maxRateLimitedAttempts: 20, baseDelayMs: 1_000, maxDelayMs: 30_000 };
+function isRateLimited(error) {
+    return error instanceof AtlasError && error.status === 429;
+}
 function classify(error) {
     if (error instanceof ConnectionError)
         return error.mayHaveReachedServer ? 'ambiguous' : 'safe';
@@ -33667,22 +33670,27 @@ class AtlasClient {
     async call(call) {
         const { log, retryPolicy = DEFAULT_RETRY_POLICY, random = Math.random, sleep = sleepFor, now = Date.now } = this.options;
         const deadline = this.options.deadline ?? Infinity;
-        for (let attempt = 1;; attempt++) {
+        let failures = 0;
+        let rateLimited = 0;
+        for (;;) {
             try {
                 return await this.attempt(call, Math.min(this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, Math.max(1_000, deadline - now())));
             }
             catch (error) {
                 const kind = classify(error);
                 const repeatable = kind === 'safe' || (kind === 'ambiguous' && call.method === 'GET');
-                if (!repeatable || attempt >= retryPolicy.maxAttempts)
+                const limited = isRateLimited(error);
+                const count = limited ? ++rateLimited : ++failures;
+                const max = (limited ? retryPolicy.maxRateLimitedAttempts : retryPolicy.maxAttempts) - 1;
+                if (!repeatable || count > max)
                     throw error;
-                const delay = backoffDelay(attempt, retryAfterOf(error, now()), retryPolicy, random);
+                const delay = backoffDelay(count, retryAfterOf(error, now()), retryPolicy, random);
                 const what = `${failureSummary(error)} to ${call.method} ${shortPath(call.path)}`;
                 if (now() + delay >= deadline) {
                     log.info(`${what}; not retried: the run's time (wait-timeout) is spent.`);
                     throw error;
                 }
-                log.info(`${what}; retry ${attempt} of ${retryPolicy.maxAttempts - 1} in ${(delay / 1000).toFixed(1)}s.`);
+                log.info(`${what}; retry ${count} of ${max} in ${(delay / 1000).toFixed(1)}s.`);
                 await sleep(delay);
             }
         }

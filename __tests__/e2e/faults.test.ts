@@ -18,9 +18,9 @@ const apiError = (status: number, errorCode: string) => ({
 })
 const digestPosts = (atlas: AtlasEmulator) => atlas.apiRequests({ method: 'POST' }).filter(r => r.auth === 'digest')
 
-describe('the create call', () => {
-  test('503 twice: retried as is, one job', async () => {
-    const atlas = await emulator()
+describe.concurrent('the create call', () => {
+  test('503 twice: retried as is, one job', async ctx => {
+    const atlas = await emulator({}, ctx)
     atlas.inject({ method: 'POST', path: EXPORTS, times: 2, fault: apiError(503, 'SERVICE_UNAVAILABLE') })
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(0)
@@ -30,21 +30,21 @@ describe('the create call', () => {
     expect(run.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
   })
 
-  test('429 with Retry-After: waits that long, then one job', async () => {
-    const atlas = await emulator()
+  test('429 with Retry-After: waits that long, then one job', async ctx => {
+    const atlas = await emulator({}, ctx)
     atlas.inject({ method: 'POST', path: EXPORTS, fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': '1' } } })
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
-    expect(run.stdout).toMatch(/Atlas answered 429 RATE_LIMITED_TOKEN_BUCKET to POST …\/backup\/exports; retry 1 of 5 in 1\.\ds\./)
+    expect(run.stdout).toMatch(/Atlas answered 429 RATE_LIMITED_TOKEN_BUCKET to POST …\/backup\/exports; retry 1 of 19 in 1\.\ds\./)
   })
 
-  test.each([
+  test.for<[string, Fault, RegExp]>([
     ['a 500 after Atlas made the job', apiError(500, 'UNEXPECTED_ERROR'), /Atlas answered 500 UNEXPECTED_ERROR to the create/],
     ['a reset after Atlas made the job', { reset: true } as const, /other side closed|socket hang up|terminated|ECONNRESET/],
     ['a 504 after Atlas made the job', apiError(504, 'GATEWAY_TIMEOUT'), /Atlas answered 504 GATEWAY_TIMEOUT to the create/]
-  ])('%s: the job is found in the list and used, never a second', async (_name, fault, logged) => {
-    const atlas = await emulator()
+  ])('%s: the job is found in the list and used, never a second', async ([_name, fault, logged], ctx) => {
+    const atlas = await emulator({}, ctx)
     atlas.inject({ method: 'POST', path: EXPORTS, afterProcessing: true, fault })
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(0)
@@ -56,8 +56,8 @@ describe('the create call', () => {
     expect(run.summary).toContain('the create call lost its answer; the job it made was found and used')
   })
 
-  test('a create that hangs after Atlas made the job: abandoned at request-timeout, found, used', async () => {
-    const atlas = await emulator()
+  test('a create that hangs after Atlas made the job: abandoned at request-timeout, found, used', async ctx => {
+    const atlas = await emulator({}, ctx)
     atlas.inject({ method: 'POST', path: EXPORTS, afterProcessing: true, fault: { hang: true } })
     const run = await runAction(digestInputs(atlas.url, { 'request-timeout': '2s' }))
     expect(run.exitCode).toBe(0)
@@ -66,8 +66,8 @@ describe('the create call', () => {
     expect(run.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
   })
 
-  test('a 502 before Atlas saw the request: nothing in the list, so the create is sent again; one job', async () => {
-    const atlas = await emulator()
+  test('a 502 before Atlas saw the request: nothing in the list, so the create is sent again; one job', async ctx => {
+    const atlas = await emulator({}, ctx)
     atlas.inject({ method: 'POST', path: EXPORTS, fault: { status: 502, body: '<html>Bad Gateway</html>', headers: { 'Content-Type': 'text/html' } } })
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(0)
@@ -76,8 +76,8 @@ describe('the create call', () => {
     expect(run.stdout).toContain('No job was created: sending the create again.')
   })
 
-  test('a re-run while the export is still going: 409, the active job is taken over and waited for', async () => {
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }] })
+  test('a re-run while the export is still going: 409, the active job is taken over and waited for', async ctx => {
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }] }, ctx)
     const first = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'wait-timeout': '2s' }))
     expect(first.exitCode).toBe(1)
     const rerun = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
@@ -91,10 +91,10 @@ describe('the create call', () => {
   })
 })
 
-describe('a long wait stays alive', () => {
-  test('through 503s, a 429, a hung GET, a 502 page and a cut-off body, one per poll: one job, Successful', async () => {
+describe.concurrent('a long wait stays alive', () => {
+  test('through 503s, a 429, a hung GET, a 502 page and a cut-off body, one per poll: one job, Successful', async ctx => {
     const steps = [{ state: 'Queued' }, ...Array.from({ length: 5 }, () => ({ state: 'InProgress' })), { state: 'Successful' }]
-    const atlas = await emulator({ exportTimeline: steps })
+    const atlas = await emulator({ exportTimeline: steps }, ctx)
     const faults: Fault[] = [
       apiError(503, 'SERVICE_UNAVAILABLE'),
       apiError(503, 'SERVICE_UNAVAILABLE'),
@@ -110,13 +110,13 @@ describe('a long wait stays alive', () => {
     expect(atlas.jobs).toHaveLength(1)
     expect(run.outputs.state).toBe('Successful')
     expect(atlas.faults.every(f => f.times === 0)).toBe(true)
-    const retries = run.stdout.split('\n').filter(l => / retry \d of 5 in /.test(l))
+    const retries = run.stdout.split('\n').filter(l => / retry \d+ of \d+ in /.test(l))
     expect(retries).toHaveLength(6)
     expect(retries.join('\n')).toMatch(/503[\s\S]*503[\s\S]*429[\s\S]*No answer from Atlas within 1s[\s\S]*502[\s\S]*(other side closed|terminated)/)
   })
 
-  test('polls that keep failing past the retries do not end the wait; the deadline does', async () => {
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }] })
+  test('polls that keep failing past the retries do not end the wait; the deadline does', async ctx => {
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }] }, ctx)
     atlas.inject({ method: 'GET', path: ONE_JOB, times: 1000, fault: apiError(503, 'SERVICE_UNAVAILABLE') })
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'wait-timeout': '4s' }))
     expect(run.exitCode).toBe(1)
@@ -125,9 +125,9 @@ describe('a long wait stays alive', () => {
     expect(run.durationMs).toBeLessThan(9_000)
   })
 
-  test('a service-account token that expires during the wait is renewed before it does, one at a time', async () => {
+  test('a service-account token that expires during the wait is renewed before it does, one at a time', async ctx => {
     const steps = Array.from({ length: 7 }, () => ({ state: 'InProgress' }))
-    const atlas = await emulator({ tokenLifetimeSeconds: 4, exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] })
+    const atlas = await emulator({ tokenLifetimeSeconds: 4, exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] }, ctx)
     const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
@@ -137,9 +137,9 @@ describe('a long wait stays alive', () => {
     expect(atlas.apiRequests().every(r => r.status === 200)).toBe(true)
   })
 
-  test('a token Atlas rejects before its stated expiry: renewed once on the 401, the wait goes on', async () => {
+  test('a token Atlas rejects before its stated expiry: renewed once on the 401, the wait goes on', async ctx => {
     const steps = Array.from({ length: 4 }, () => ({ state: 'InProgress' }))
-    const atlas = await emulator({ tokenLifetimeSeconds: 3600, tokenRealLifetimeSeconds: 2, exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] })
+    const atlas = await emulator({ tokenLifetimeSeconds: 3600, tokenRealLifetimeSeconds: 2, exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] }, ctx)
     const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
     expect(atlas.tokensIssued).toBeGreaterThanOrEqual(2)
@@ -147,9 +147,9 @@ describe('a long wait stays alive', () => {
     expect(atlas.tokens.size).toBe(0)
   })
 
-  test('a Digest nonce that rotates during the wait is re-challenged, nc restarting at 1', async () => {
+  test('a Digest nonce that rotates during the wait is re-challenged, nc restarting at 1', async ctx => {
     const steps = Array.from({ length: 5 }, () => ({ state: 'InProgress' }))
-    const atlas = await emulator({ nonceMaxUses: 2, exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] })
+    const atlas = await emulator({ nonceMaxUses: 2, exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] }, ctx)
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
     expect(atlas.digest.noncesIssued).toBeGreaterThanOrEqual(4)

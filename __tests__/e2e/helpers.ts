@@ -3,15 +3,21 @@ import { startEmulator, type AtlasEmulator, type EmulatorOptions } from '../supp
 import type { ActionRun } from '../support/run-action.js'
 import { standardOptions } from '../support/scenario.js'
 
-/** A fresh emulator for the test, closed after it. */
-export function useEmulator(): (extra?: EmulatorOptions) => Promise<AtlasEmulator> {
+type OnFinished = (fn: () => Promise<void>) => void
+
+/**
+ * A fresh emulator for the test, closed after it. Concurrent tests pass their own
+ * context's `onTestFinished`, since global hooks cannot tell concurrent tests apart.
+ */
+export function useEmulator(): (extra?: EmulatorOptions, ctx?: { onTestFinished: OnFinished }) => Promise<AtlasEmulator> {
   const started: AtlasEmulator[] = []
   afterEach(async () => {
     await Promise.all(started.splice(0).map(e => e.close()))
   })
-  return async (extra = {}) => {
+  return async (extra = {}, ctx) => {
     const emulator = await startEmulator(standardOptions(extra))
-    started.push(emulator)
+    if (ctx) ctx.onTestFinished(() => emulator.close())
+    else started.push(emulator)
     return emulator
   }
 }

@@ -265,14 +265,15 @@ export class AtlasEmulator {
       this.answer(this.oauth(record), record, send, false)
       return
     }
-    const denied = this.authenticate(record, req.url ?? '/', authorization)
-    if (denied) {
-      send(denied.status, denied.body, denied.headers)
-      return
-    }
+    // Atlas's token bucket counts every API request, the unauthenticated challenge included.
     const limited = this.rateLimit()
     if (limited) {
       this.answer(limited, record, send, url.searchParams.get('envelope') === 'true', { 'Retry-After': '1' })
+      return
+    }
+    const denied = this.authenticate(record, req.url ?? '/', authorization)
+    if (denied) {
+      send(denied.status, denied.body, denied.headers)
       return
     }
     const lostResponse = this.faults.find(f => f.afterProcessing && matches(f, record))

@@ -4,7 +4,7 @@
  */
 import type { Authenticator } from './auth.js'
 import { AtlasError, isRecord, parseJson } from './errors.js'
-import { backoffDelay, classify, DEFAULT_RETRY_POLICY, failureSummary, retryAfterOf, type RetryPolicy } from './retry.js'
+import { backoffDelay, classify, DEFAULT_RETRY_POLICY, failureSummary, isRateLimited, retryAfterOf, type RetryPolicy } from './retry.js'
 import { DEFAULT_REQUEST_TIMEOUT_MS, type TimedRequestInit } from './transport.js'
 
 export const API_VERSION = {
@@ -62,20 +62,25 @@ export class AtlasClient {
   async call<T>(call: AtlasCall): Promise<T> {
     const { log, retryPolicy = DEFAULT_RETRY_POLICY, random = Math.random, sleep = sleepFor, now = Date.now } = this.options
     const deadline = this.options.deadline ?? Infinity
-    for (let attempt = 1; ; attempt++) {
+    let failures = 0
+    let rateLimited = 0
+    for (;;) {
       try {
         return await this.attempt<T>(call, Math.min(this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, Math.max(1_000, deadline - now())))
       } catch (error) {
         const kind = classify(error)
         const repeatable = kind === 'safe' || (kind === 'ambiguous' && call.method === 'GET')
-        if (!repeatable || attempt >= retryPolicy.maxAttempts) throw error
-        const delay = backoffDelay(attempt, retryAfterOf(error, now()), retryPolicy, random)
+        const limited = isRateLimited(error)
+        const count = limited ? ++rateLimited : ++failures
+        const max = (limited ? retryPolicy.maxRateLimitedAttempts : retryPolicy.maxAttempts) - 1
+        if (!repeatable || count > max) throw error
+        const delay = backoffDelay(count, retryAfterOf(error, now()), retryPolicy, random)
         const what = `${failureSummary(error)} to ${call.method} ${shortPath(call.path)}`
         if (now() + delay >= deadline) {
           log.info(`${what}; not retried: the run's time (wait-timeout) is spent.`)
           throw error
         }
-        log.info(`${what}; retry ${attempt} of ${retryPolicy.maxAttempts - 1} in ${(delay / 1000).toFixed(1)}s.`)
+        log.info(`${what}; retry ${count} of ${max} in ${(delay / 1000).toFixed(1)}s.`)
         await sleep(delay)
       }
     }

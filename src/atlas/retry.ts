@@ -9,11 +9,20 @@ import { ConnectionError } from './transport.js'
 
 export interface RetryPolicy {
   readonly maxAttempts: number
+  /**
+   * 429s are counted apart: Atlas says when to come back, and a matrix of runs sharing
+   * a project's rate limit can meet several in a row without anything being wrong.
+   */
+  readonly maxRateLimitedAttempts: number
   readonly baseDelayMs: number
   readonly maxDelayMs: number
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 1_000, maxDelayMs: 30_000 }
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, maxRateLimitedAttempts: 20, baseDelayMs: 1_000, maxDelayMs: 30_000 }
+
+export function isRateLimited(error: unknown): boolean {
+  return error instanceof AtlasError && error.status === 429
+}
 
 /**
  * - `safe`: Atlas cannot have acted on the request (429, 503, nothing sent): repeat it.
