@@ -84,6 +84,16 @@ describe('AtlasClient', () => {
     expect((error as Error).message).toBe('Atlas API 200: non-JSON response (application/vnd.atlas.2023-01-01+json): {"id":"6a79')
   })
 
+  test('missing headers: a 401 without a challenge is a plain 401 (no loop); a 200 without a content type still parses', async () => {
+    const atlas = await client()
+    emu.inject({ beforeAuth: true, path: /exports$/, fault: { status: 401, body: '', headers: { 'Content-Type': '' } } })
+    const error = await atlas.call(create).catch((e: unknown) => e)
+    expect((error as AtlasError).message).toBe('Atlas API 401: Unauthorized')
+    expect(emu.requests).toHaveLength(1)
+    emu.inject({ path: /snapshots$/, fault: { status: 200, body: '{"results":[]}', headers: { 'Content-Type': '' } } })
+    await expect(atlas.call({ method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' })).resolves.toEqual({ results: [] })
+  })
+
   test('a redirect is not followed with credentials', async () => {
     const atlas = await client()
     emu.inject({ path: /exports$/, fault: { status: 302, body: '', headers: { Location: 'https://elsewhere.example/steal' } } })

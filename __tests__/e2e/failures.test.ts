@@ -1,5 +1,7 @@
 /** The bundle end to end: each class of Atlas error, bad inputs, and secrets that never show. */
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
+import { badValues } from '../support/bad-inputs.js'
 import { runAction } from '../support/run-action.js'
 import { API_KEY, LATEST_SNAPSHOT_ID, OTHER_BUCKET_ID, PROJECT_ID, SERVICE_ACCOUNT, digestInputs, serviceAccountInputs } from '../support/scenario.js'
 import { failureOf, useEmulator, visibleLog } from './helpers.js'
@@ -167,5 +169,19 @@ describe('secrets', () => {
     const run = await runAction(digestInputs(atlas.url, { 'cluster-name': '' }))
     expect(run.exitCode).toBe(1)
     expect(run.stdout.split('\n')[0]).toBe(`::add-mask::${API_KEY.privateKey}`)
+  })
+})
+
+describe('a sweep of generated bad inputs through the bundle: zero requests, the input named', () => {
+  // A fixed seed: the same case for every input, every run.
+  const cases = Object.entries(badValues).flatMap(([name, arbitrary], i) =>
+    fc.sample(arbitrary, { numRuns: 1, seed: 4242 + i }).map(value => [name, value] as [string, string])
+  )
+  test.concurrent.for(cases)('%s = %j', async ([name, value], ctx) => {
+    const atlas = await emulator({}, ctx)
+    const run = await runAction(digestInputs(atlas.url, { [name]: value }))
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).message).toContain(`Input '${name}'`)
+    expect(atlas.requests).toHaveLength(0)
   })
 })

@@ -1,0 +1,29 @@
+/** Arbitraries of bad values, one per input, for property tests and the bundle sweep. */
+import fc from 'fast-check'
+import { parseDuration } from '../../src/duration.js'
+
+/** One bad value per input kind, from fast-check: the rule it breaks is the filter. */
+export const badValues: Record<string, fc.Arbitrary<string>> = {
+  'project-id': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^[a-f0-9]{24}$/.test(v.trim())),
+  'export-bucket-id': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^[a-f0-9]{24}$/.test(v.trim())),
+  'snapshot-id': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && v.trim().toLowerCase() !== 'latest' && !/^[a-f0-9]{24}$/.test(v.trim())),
+  'cluster-name': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !(/^[a-zA-Z0-9][a-zA-Z0-9-]*$/.test(v.trim()) && v.trim().length <= 64)),
+  wait: fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^(true|false|yes|no|on|off)$/i.test(v.trim())),
+  envelope: fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^(true|false|yes|no|on|off)$/i.test(v.trim())),
+  'wait-timeout': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && badDuration(v, 1_000, 168 * 3_600_000)),
+  'poll-interval': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && badDuration(v, 1_000, 3_600_000)),
+  'base-url': fc.oneof(
+    fc.webUrl().filter(u => u.startsWith('http://') && !/^http:\/\/(localhost|127\.|\[::1\])/.test(u)),
+    fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !URL.canParse(v.trim()))
+  ),
+  'custom-data': fc.oneof(
+    fc.string({ minLength: 1 }).filter(v => !v.includes('=') && !v.includes('\n') && v.trim() !== '' && !v.trim().startsWith('#')),
+    fc.constantFrom('{"a": [1]}', '{"a": null}', '{"a": ', '{"a":"1","a":"2"}', '[1, 2]')
+  )
+}
+
+function badDuration(value: string, min: number, max: number): boolean {
+  const ms = parseDuration(value.trim())
+  return ms === undefined || ms < min || ms > max
+}
+
