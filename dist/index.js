@@ -33527,27 +33527,43 @@ const REASONS = {
 
 ;// CONCATENATED MODULE: ./src/atlas/transport.ts
 /**
- * One HTTP exchange with a time limit, and the error that says why no answer came.
- * Everything above this sees either a Response or a ConnectionError.
+ * One HTTP exchange with a time limit, through the runner's proxy when it has one,
+ * and the error that says why no answer came. Everything above this sees either a
+ * Response or a ConnectionError.
  */
+
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** No HTTP answer: refused, reset, timed out, a DNS or TLS or proxy failure. */
 class ConnectionError extends Error {
+    reason;
     mayHaveReachedServer;
-    constructor(message, 
-    /** False only when the request surely never reached a server (refused, unknown host). */
-    mayHaveReachedServer, options) {
-        super(message, options);
+    permanent;
+    constructor(
+    /** Why, in a few words: `getaddrinfo ENOTFOUND host`, `no answer within 30s`. */
+    reason, where, 
+    /** False only when the request surely never reached Atlas (refused, unknown host, a proxy said no). */
+    mayHaveReachedServer, 
+    /** True when trying again cannot help (a proxy that refuses the tunnel). */
+    permanent, options) {
+        super(`Could not reach Atlas (${where}): ${reason}`, options);
+        this.reason = reason;
         this.mayHaveReachedServer = mayHaveReachedServer;
+        this.permanent = permanent;
         this.name = 'ConnectionError';
     }
 }
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+// undici: "Proxy response (403) !== 200 when HTTP Tunneling"; the reason sits deep in the cause chain.
+const PROXY_REFUSED = /Proxy response \((\d{3})\)/;
 function createTransport(options = {}) {
+    // Node's fetch ignores HTTPS_PROXY and NO_PROXY; the official actions' HTTP client
+    // reads them (upper or lower case), bypasses loopback, and gives fetch a dispatcher.
+    const proxies = new HttpClient('atlas-snapshot-export');
     return async (url, { timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, ...init }) => {
         const signal = AbortSignal.timeout(timeoutMs);
+        const dispatcher = proxies.getAgentDispatcher(url);
         try {
-            const response = await fetch(url, { ...init, signal, redirect: 'manual' });
+            const response = await fetch(url, { ...init, signal, redirect: 'manual', ...(dispatcher ? { dispatcher } : {}) });
             // The body is read here, under the same time limit, so a response that stalls
             // halfway is a timeout too; callers get a body they can read at once.
             const body = await response.arrayBuffer();
@@ -33565,21 +33581,26 @@ function createTransport(options = {}) {
 function nullBodyStatus(status) {
     return status === 204 || status === 205 || status === 304;
 }
-/** Pure: the most specific reason in an error's cause chain. */
+/** Pure: the most specific reason in an error's cause chain, and whether it is worth another try. */
 function connectionError(error, method, url, timeoutMs) {
-    const where = `${method} ${new URL(url).origin}${new URL(url).pathname}`;
+    const { origin, pathname } = new URL(url);
+    const where = `${method} ${origin}${pathname}`;
     const chain = [];
     for (let e = error; e && chain.length < 8; e = e.cause)
         chain.push(e);
-    const timedOut = chain.some(e => e.name === 'TimeoutError');
-    if (timedOut) {
-        return new ConnectionError(`No answer from Atlas within ${timeoutMs / 1000}s (${where})`, true, { cause: error });
+    if (chain.some(e => e.name === 'TimeoutError')) {
+        return new ConnectionError(`no answer within ${timeoutMs / 1000}s`, where, true, false, { cause: error });
+    }
+    const messages = chain.filter((e) => e instanceof Error && e.message !== '').map(e => e.message);
+    const proxy = messages.map(m => PROXY_REFUSED.exec(m)).find(Boolean);
+    if (proxy) {
+        const status = Number(proxy[1]);
+        const reason = `the proxy refused the connection (${messages.find(m => PROXY_REFUSED.test(m))}); check HTTPS_PROXY and NO_PROXY`;
+        return new ConnectionError(reason, where, false, status === 403 || status === 407, { cause: error });
     }
     const codes = chain.map(e => e.code).filter((c) => typeof c === 'string');
-    const deepest = [...chain].reverse().find(e => e instanceof Error && e.message);
-    const reason = deepest?.message ?? String(error);
-    const neverSent = codes.some(code => NEVER_SENT.has(code));
-    return new ConnectionError(`Could not reach Atlas (${where}): ${reason}`, !neverSent, { cause: error });
+    const reason = messages.at(-1) ?? String(error);
+    return new ConnectionError(reason, where, !codes.some(code => NEVER_SENT.has(code)), false, { cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/atlas/retry.ts
@@ -33596,8 +33617,11 @@ function isRateLimited(error) {
     return error instanceof AtlasError && error.status === 429;
 }
 function classify(error) {
-    if (error instanceof ConnectionError)
+    if (error instanceof ConnectionError) {
+        if (error.permanent)
+            return 'final';
         return error.mayHaveReachedServer ? 'ambiguous' : 'safe';
+    }
     if (error instanceof AtlasError) {
         if (error.status === 429 || error.status === 503)
             return 'safe';
@@ -33638,6 +33662,8 @@ function retryAfterOf(error, now) {
 function failureSummary(error) {
     if (error instanceof AtlasError)
         return `Atlas answered ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}`;
+    if (error instanceof ConnectionError)
+        return `Could not reach Atlas (${error.reason})`;
     if (error instanceof Error)
         return error.message;
     return String(error);

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { DigestServer, type DigestAlgorithm } from './digest-server.js'
 
@@ -197,14 +198,17 @@ export class AtlasEmulator {
     })
   }
 
-  async start(port = 0): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res))
-    this.server.on('connection', socket => {
+  /** With `tls`, an https server whose URL names `hostname` (which only a test proxy may resolve). */
+  async start(port = 0, tls?: { key: string; cert: string; hostname: string }): Promise<this> {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res)
+    this.server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, handler) : createServer(handler)
+    this.server.on(tls ? 'secureConnection' : 'connection', socket => {
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
     })
     await new Promise<void>(resolve => this.server?.listen(port, '127.0.0.1', resolve))
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+    const bound = (this.server.address() as AddressInfo).port
+    this.url = tls ? `https://${tls.hostname}:${bound}` : `http://127.0.0.1:${bound}`
     return this
   }
 

@@ -33,7 +33,10 @@ export function isRateLimited(error: unknown): boolean {
 export type FailureKind = 'safe' | 'ambiguous' | 'final'
 
 export function classify(error: unknown): FailureKind {
-  if (error instanceof ConnectionError) return error.mayHaveReachedServer ? 'ambiguous' : 'safe'
+  if (error instanceof ConnectionError) {
+    if (error.permanent) return 'final'
+    return error.mayHaveReachedServer ? 'ambiguous' : 'safe'
+  }
   if (error instanceof AtlasError) {
     if (error.status === 429 || error.status === 503) return 'safe'
     if (error.status === 500 || error.status === 502 || error.status === 504) return 'ambiguous'
@@ -73,6 +76,7 @@ export function retryAfterOf(error: unknown, now: number): number | undefined {
 /** One line for the log: what happened. */
 export function failureSummary(error: unknown): string {
   if (error instanceof AtlasError) return `Atlas answered ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}`
+  if (error instanceof ConnectionError) return `Could not reach Atlas (${error.reason})`
   if (error instanceof Error) return error.message
   return String(error)
 }
