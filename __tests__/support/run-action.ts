@@ -80,7 +80,8 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     ...options.env
   }
   const started = Date.now()
-  const child = spawn(options.node ?? process.execPath, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // ACTION_NODE: the Node that runs the bundle (the vitest project for node24 sets it).
+  const child = spawn(options.node ?? process.env.ACTION_NODE ?? process.execPath, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', chunk => (stdout += String(chunk)))
