@@ -38,14 +38,16 @@ describe('parseInputs', () => {
       projectId: 'b0123456789abcdef012345b',
       clusterName: 'prod-1',
       snapshot: { kind: 'latest' },
-      exportBucketId: '6a793f752c88faeba59bba56',
+      snapshotRetentionDays: 1,
+      bucket: { kind: 'id', id: '6a793f752c88faeba59bba56' },
       customData: [],
       wait: false,
       waitTimeoutMs: 3_600_000,
       pollIntervalMs: 30_000,
       requestTimeoutMs: 30_000,
       baseUrl: 'https://cloud.mongodb.com',
-      envelope: false
+      envelope: false,
+      dryRun: false
     })
   })
 
@@ -71,6 +73,14 @@ describe('parseInputs', () => {
     expect(inputs.envelope).toBe(true)
   })
 
+  test('snapshot new with its retention, a bucket by name, a dry run', () => {
+    const inputs = parse({ 'snapshot-id': 'new', 'snapshot-retention-days': '7', 'export-bucket-id': '', 'export-bucket-name': 'pre-migration.exports', 'dry-run': 'true' })
+    expect(inputs.snapshot).toEqual({ kind: 'new' })
+    expect(inputs.snapshotRetentionDays).toBe(7)
+    expect(inputs.bucket).toEqual({ kind: 'name', name: 'pre-migration.exports' })
+    expect(inputs.dryRun).toBe(true)
+  })
+
   test.each(['http://127.0.0.1:8080', 'http://localhost:1/', 'http://[::1]:9000', 'http://127.10.0.3'])(
     'plain http is allowed for loopback %s',
     url => {
@@ -91,8 +101,14 @@ describe('parseInputs', () => {
     [{ 'cluster-name': '-prod' }, "Input 'cluster-name' must be letters, digits and hyphens, starting with a letter or digit; got '-prod'"],
     [{ 'cluster-name': 'prod_1' }, "Input 'cluster-name' must be letters, digits and hyphens"],
     [{ 'cluster-name': 'a'.repeat(65) }, "Input 'cluster-name' must be at most 64 characters, got 65"],
-    [{ 'snapshot-id': 'newest' }, "Input 'snapshot-id' must be 24 hexadecimal digits (0-9, a-f) or 'latest'; got 'newest'"],
-    [{ 'export-bucket-id': '' }, "Input 'export-bucket-id' is required"],
+    [{ 'snapshot-id': 'newest' }, "Input 'snapshot-id' must be 24 hexadecimal digits (0-9, a-f) or 'latest' or 'new'; got 'newest'"],
+    [{ 'export-bucket-id': '' }, "Input 'export-bucket-id' is required (or 'export-bucket-name')"],
+    [{ 'export-bucket-name': 'exports' }, "Inputs 'export-bucket-id' and 'export-bucket-name' are both set"],
+    [{ 'export-bucket-id': '', 'export-bucket-name': 'a b' }, "Input 'export-bucket-name' must be a bucket name of 3 to 63"],
+    [{ 'export-bucket-id': '', 'export-bucket-name': 'ab' }, "Input 'export-bucket-name' must be a bucket name of 3 to 63"],
+    [{ 'snapshot-retention-days': '0' }, "Input 'snapshot-retention-days' must be a whole number of days from 1 to 3650; got '0'"],
+    [{ 'snapshot-retention-days': '1.5' }, "Input 'snapshot-retention-days' must be a whole number"],
+    [{ 'dry-run': 'perhaps' }, "Input 'dry-run' must be true or false; got 'perhaps'"],
     [{ 'export-bucket-id': '6a793f75' }, "Input 'export-bucket-id' must be 24 hexadecimal digits"],
     [{ 'custom-data': 'just words' }, "Input 'custom-data' line 1 is not key=value: 'just words'"],
     [{ wait: 'sometimes' }, "Input 'wait' must be true or false; got 'sometimes'"],

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import type { ExportJob } from '../src/export-operations.js'
+import type { ExportJob } from '../src/export-jobs.js'
 import { collectionsText, HEARTBEAT_MS, ProgressLog } from '../src/progress.js'
 
 const job = (state: string, exported?: number, total?: number): ExportJob => ({
@@ -18,11 +18,12 @@ function recorder() {
 describe('ProgressLog', () => {
   test('a two-hour wait polled every 30 s: 240 polls, tens of lines, every poll under debug', () => {
     const { info, debug, sink } = recorder()
-    const log = new ProgressLog(job('Queued'), 0, sink)
+    const log = new ProgressLog('Export job j1', 'Queued', 0, sink)
     for (let i = 1; i <= 240; i++) {
       const t = i * 30_000
       const state = t < 20 * 60_000 ? 'Queued' : t < 2 * 3_600_000 ? 'InProgress' : 'Successful'
-      log.poll(job(state, Math.floor(i / 10), 40), t)
+      const j = job(state, Math.floor(i / 10), 40)
+      log.poll(j.state, collectionsText(j), t)
     }
     expect(debug).toHaveLength(240)
     expect(info.length).toBeGreaterThanOrEqual(20)
@@ -36,11 +37,11 @@ describe('ProgressLog', () => {
 
   test('a state change is logged at once, and restarts the heartbeat clock', () => {
     const { info, sink } = recorder()
-    const log = new ProgressLog(job('Queued'), 0, sink)
-    log.poll(job('Queued'), 60_000)
-    log.poll(job('InProgress'), 120_000)
-    log.poll(job('InProgress'), 120_000 + HEARTBEAT_MS - 1)
-    log.poll(job('InProgress'), 120_000 + HEARTBEAT_MS)
+    const log = new ProgressLog('Export job j1', 'Queued', 0, sink)
+    log.poll('Queued', undefined, 60_000)
+    log.poll('InProgress', undefined, 120_000)
+    log.poll('InProgress', undefined, 120_000 + HEARTBEAT_MS - 1)
+    log.poll('InProgress', undefined, 120_000 + HEARTBEAT_MS)
     expect(info).toEqual(['Export job j1: Queued → InProgress after 2m.', 'Export job j1 still InProgress after 7m.'])
   })
 })

@@ -1,14 +1,16 @@
 import { describe, expect, test } from 'vitest'
-import type { ExportJob } from '../src/export-operations.js'
+import type { ExportJob } from '../src/export-jobs.js'
 import { renderSummary, type RunReport } from '../src/summary.js'
 
 const inputs = {
   projectId: 'b0123456789abcdef012345b',
   clusterName: 'cluster-989',
-  exportBucketId: '6a793f752c88faeba59bba56',
   customData: [{ key: 'ticket', value: 'OPS-1' }],
-  wait: true
+  wait: true,
+  dryRun: false,
+  snapshotRetentionDays: 1
 }
+const bucket = { id: '6a793f752c88faeba59bba56' }
 const job: ExportJob = {
   id: '6a7945592c88faeba59d5e8e',
   snapshotId: '6a7943462c88faeba59ccf5f',
@@ -23,7 +25,7 @@ const job: ExportJob = {
 
 describe('renderSummary', () => {
   test('a successful export, snapshot chosen as latest', () => {
-    const report: RunReport = { stage: 'wait', inputs, snapshot: { id: '6a7943462c88faeba59ccf5f', latest: true, createdAt: '2026-08-10T03:27:08Z' }, job }
+    const report: RunReport = { stage: 'wait', inputs, snapshot: { id: '6a7943462c88faeba59ccf5f', origin: 'latest', createdAt: '2026-08-10T03:27:08Z' }, bucket, job }
     expect(renderSummary(report)).toBe(
       [
         '## ✅ Atlas snapshot export succeeded',
@@ -52,7 +54,8 @@ describe('renderSummary', () => {
     const report: RunReport = {
       stage: 'create',
       inputs,
-      snapshot: { id: '6a7943462c88faeba59ccf5f', latest: false },
+      snapshot: { id: '6a7943462c88faeba59ccf5f', origin: 'given' },
+      bucket,
       failure: {
         message: 'Atlas API 403 IP_ADDRESS_NOT_ON_ACCESS_LIST: IP address 203.0.113.7 is not allowed to access this resource.',
         errorCode: 'IP_ADDRESS_NOT_ON_ACCESS_LIST',

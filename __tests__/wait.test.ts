@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest'
-import type { ExportJob } from '../src/export-operations.js'
-import { ExportJobFailedError, WaitTimeoutError, waitForJob, type Clock } from '../src/wait.js'
+import type { ExportJob } from '../src/export-jobs.js'
+import { isTerminal } from '../src/export-jobs.js'
+import { ExportJobFailedError, pollUntil, WaitTimeoutError, type Clock, type WaitOptions } from '../src/wait.js'
+
+const waitForJob = (initial: ExportJob, poll: () => Promise<ExportJob>, options: WaitOptions<ExportJob>) =>
+  pollUntil(initial, poll, j => isTerminal(j.state), options)
 
 function fakeClock(): Clock & { sleeps: number[] } {
   let now = 0
@@ -17,7 +21,21 @@ function fakeClock(): Clock & { sleeps: number[] } {
 
 const job = (state: string, extra: Partial<ExportJob> = {}): ExportJob => ({ id: 'j1', exportBucketId: 'b', state, ...extra })
 
-describe('waitForJob', () => {
+describe('pollUntil an export job ends', () => {
+  test('trouble that passes does not end the wait; other trouble does', async () => {
+    const clock = fakeClock()
+    const answers: Array<ExportJob | Error> = [new Error('503'), job('InProgress'), new Error('503'), job('Successful')]
+    const errors: unknown[] = []
+    const outcome = await pollUntil(job('Queued'), async () => {
+      const next = answers.shift()
+      if (next instanceof Error) throw next
+      return next as ExportJob
+    }, j => isTerminal(j.state), { deadline: 1e9, intervalMs: 10, clock, isTransient: e => (e as Error).message === '503', onPollError: e => errors.push(e) })
+    expect(outcome.kind).toBe('ended')
+    expect(errors).toHaveLength(2)
+    await expect(pollUntil(job('Queued'), async () => Promise.reject(new Error('404')), j => isTerminal(j.state), { deadline: 1e9, intervalMs: 10, clock, isTransient: () => false })).rejects.toThrow('404')
+  })
+
   test('one poll per interval until an end state; each polled job is reported', async () => {
     const clock = fakeClock()
     const states = ['Queued', 'InProgress', 'InProgress', 'Successful']
@@ -28,7 +46,7 @@ describe('waitForJob', () => {
       clock,
       onPoll: j => seen.push(j.state)
     })
-    expect(outcome).toEqual({ kind: 'ended', job: job('Successful') })
+    expect(outcome).toEqual({ kind: 'ended', last: job('Successful') })
     expect(seen).toEqual(['Queued', 'InProgress', 'InProgress', 'Successful'])
     expect(clock.sleeps).toEqual([30_000, 30_000, 30_000, 30_000])
   })
@@ -44,7 +62,7 @@ describe('waitForJob', () => {
     const clock = fakeClock()
     let polls = 0
     const outcome = await waitForJob(job('Queued'), async () => (polls++, job('InProgress')), { deadline: 100_000, intervalMs: 30_000, clock })
-    expect(outcome).toEqual({ kind: 'timed-out', job: job('InProgress') })
+    expect(outcome).toEqual({ kind: 'timed-out', last: job('InProgress') })
     expect(clock.sleeps).toEqual([30_000, 30_000, 30_000, 10_000])
     expect(polls).toBe(4)
   })
@@ -69,7 +87,7 @@ describe('wait errors', () => {
   })
 
   test('a timeout says how long, which job, and that the export goes on', () => {
-    const error = new WaitTimeoutError(job('InProgress'), 3_000)
+    const error = WaitTimeoutError.forJob(job('InProgress'), 3_000)
     expect(error.message).toMatch(/^Stopped waiting after 3s \(wait-timeout\): export job j1 is still InProgress\. The export goes on in Atlas/)
   })
 })

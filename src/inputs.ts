@@ -11,14 +11,18 @@ export type Credentials =
   | { readonly kind: 'digest'; readonly publicKey: string; readonly privateKey: string }
   | { readonly kind: 'service-account'; readonly clientId: string; readonly clientSecret: string }
 
-export type SnapshotChoice = { readonly kind: 'latest' } | { readonly kind: 'id'; readonly id: string }
+export type SnapshotChoice = { readonly kind: 'latest' } | { readonly kind: 'new' } | { readonly kind: 'id'; readonly id: string }
+
+export type BucketChoice = { readonly kind: 'id'; readonly id: string } | { readonly kind: 'name'; readonly name: string }
 
 export interface Inputs {
   readonly credentials: Credentials
   readonly projectId: string
   readonly clusterName: string
   readonly snapshot: SnapshotChoice
-  readonly exportBucketId: string
+  /** Retention of a snapshot taken by `snapshot-id: new`. */
+  readonly snapshotRetentionDays: number
+  readonly bucket: BucketChoice
   readonly customData: readonly CustomDatum[]
   readonly wait: boolean
   readonly waitTimeoutMs: number
@@ -28,6 +32,8 @@ export interface Inputs {
   /** Without a trailing slash. */
   readonly baseUrl: string
   readonly envelope: boolean
+  /** Validate, authenticate, resolve and report; create nothing. */
+  readonly dryRun: boolean
 }
 
 /** A bad input: the message names each input and what is wrong with it. */
@@ -43,6 +49,9 @@ const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/
 const CLUSTER_NAME_MAX = 64
 const DEFAULT_BASE_URL = 'https://cloud.mongodb.com'
 const MIN_POLL_MS = 1_000
+const MAX_RETENTION_DAYS = 3650
+// Atlas's Export Bucket names follow the cloud's bucket rules: 3 to 63 characters.
+const BUCKET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{1,61}[a-zA-Z0-9]$/
 const MAX_POLL_MS = 3_600_000
 // Timers overflow past 2^31-1 ms (24.8 days); no runner keeps a job alive that long.
 const MAX_WAIT_MS = 7 * 24 * 3_600_000
@@ -98,11 +107,17 @@ export function parseInputs(read: ReadInput): Inputs {
   const clusterName = check('cluster-name', parseClusterName)
   const snapshot = check('snapshot-id', (value): SnapshotChoice => {
     if (value === '' || value.toLowerCase() === 'latest') return { kind: 'latest' }
-    return { kind: 'id', id: hex24(value, "or 'latest'") }
+    if (value.toLowerCase() === 'new') return { kind: 'new' }
+    return { kind: 'id', id: hex24(value, "or 'latest' or 'new'") }
   })
-  const exportBucketId = check('export-bucket-id', value =>
-    value === '' ? fail('is required: the 24-hex id of the Export Bucket') : hex24(value)
-  )
+  const snapshotRetentionDays = check('snapshot-retention-days', value => {
+    if (value === '') return 1
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_RETENTION_DAYS) {
+      fail(`must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}; got '${value}'`)
+    }
+    return Number(value)
+  })
+  const bucket = parseBucket(get, problems)
   const customData = check('custom-data', () => {
     try {
       return parseCustomData(read('custom-data'))
@@ -116,6 +131,7 @@ export function parseInputs(read: ReadInput): Inputs {
   const requestTimeoutMs = check('request-timeout', value => duration(value, 30_000, 1_000, 600_000))
   const baseUrl = check('base-url', parseBaseUrl)
   const envelope = check('envelope', value => bool(value, false))
+  const dryRun = check('dry-run', value => bool(value, false))
 
   if (problems.length > 0) throw new InputError(problems.join('\n'))
   return Object.freeze({
@@ -123,14 +139,16 @@ export function parseInputs(read: ReadInput): Inputs {
     projectId,
     clusterName,
     snapshot,
-    exportBucketId,
+    snapshotRetentionDays,
+    bucket,
     customData: Object.freeze(customData),
     wait,
     waitTimeoutMs,
     pollIntervalMs,
     requestTimeoutMs,
     baseUrl,
-    envelope
+    envelope,
+    dryRun
   })
 }
 
@@ -169,6 +187,24 @@ function parseCredentials(get: (name: string) => string, problems: string[]): Cr
     )
   }
   return { kind: 'service-account', clientId, clientSecret }
+}
+
+function parseBucket(get: (name: string) => string, problems: string[]): BucketChoice {
+  const id = get('export-bucket-id')
+  const name = get('export-bucket-name')
+  if (id !== '' && name !== '') {
+    problems.push("Inputs 'export-bucket-id' and 'export-bucket-name' are both set: give one of them")
+  } else if (name !== '') {
+    if (!BUCKET_NAME.test(name)) {
+      problems.push(`Input 'export-bucket-name' must be a bucket name of 3 to 63 letters, digits, dots, hyphens or underscores; got '${name}'`)
+    }
+    return { kind: 'name', name }
+  } else if (id === '') {
+    problems.push("Input 'export-bucket-id' is required (or 'export-bucket-name'): the Export Bucket to export to")
+  } else if (!HEX24.test(id)) {
+    problems.push(`Input 'export-bucket-id' must be 24 hexadecimal digits (0-9, a-f); got '${id}'`)
+  }
+  return { kind: 'id', id }
 }
 
 function hex24(value: string, alternative = ''): string {

@@ -3,7 +3,7 @@
  * when it changes, so a step that then fails still leaves them for `if: failure()`.
  */
 import * as core from '@actions/core'
-import type { ExportJob } from './export-operations.js'
+import type { ExportJob } from './export-jobs.js'
 
 export type SetOutput = (name: string, value: string) => void
 
@@ -30,6 +30,10 @@ export class Outputs {
 
   snapshot(snapshotId: string): void {
     this.write('snapshot-id', snapshotId)
+  }
+
+  bucket(exportBucketId: string): void {
+    this.write('export-bucket-id', exportBucketId)
   }
 
   job(job: ExportJob): void {

@@ -4,7 +4,7 @@
  * minutes; each poll's details only under debug. A two-hour wait is tens of lines.
  */
 import { formatDuration } from './duration.js'
-import type { ExportJob } from './export-operations.js'
+import type { ExportJob } from './export-jobs.js'
 
 export interface ProgressSink {
   info(message: string): void
@@ -20,31 +20,34 @@ export function collectionsText(job: ExportJob): string | undefined {
   return `${status.exportedCollections ?? 0} of ${status.totalCollections} collections exported`
 }
 
+/** Progress of one thing in Atlas (`Export job 6a79…`, `Snapshot 6a79…`) while it is waited for. */
 export class ProgressLog {
   private lastState: string
   private lastLineAt: number
   private polls = 0
 
   constructor(
-    initial: ExportJob,
+    private readonly subject: string,
+    initialState: string,
     private readonly startedAt: number,
     private readonly sink: ProgressSink,
     private readonly heartbeatMs = HEARTBEAT_MS
   ) {
-    this.lastState = initial.state
+    this.lastState = initialState
     this.lastLineAt = startedAt
   }
 
-  poll(job: ExportJob, now: number): void {
+  /** `detail`: what Atlas says of the progress, if anything (collections exported). */
+  poll(state: string, detail: string | undefined, now: number): void {
     this.polls++
     const elapsed = formatDuration(now - this.startedAt)
-    const collections = collectionsText(job)
-    this.sink.debug(`Poll ${this.polls} after ${elapsed}: ${job.state}${collections ? `, ${collections}` : ''}`)
-    if (job.state !== this.lastState) {
-      this.line(`Export job ${job.id}: ${this.lastState} → ${job.state} after ${elapsed}${collections ? ` (${collections})` : ''}.`, now)
-      this.lastState = job.state
+    const more = detail ? ` (${detail})` : ''
+    this.sink.debug(`Poll ${this.polls} after ${elapsed}: ${state}${detail ? `, ${detail}` : ''}`)
+    if (state !== this.lastState) {
+      this.line(`${this.subject}: ${this.lastState} → ${state} after ${elapsed}${more}.`, now)
+      this.lastState = state
     } else if (now - this.lastLineAt >= this.heartbeatMs) {
-      this.line(`Export job ${job.id} still ${job.state} after ${elapsed}${collections ? ` (${collections})` : ''}.`, now)
+      this.line(`${this.subject} still ${state} after ${elapsed}${more}.`, now)
     }
   }
 

@@ -5,16 +5,18 @@
  */
 import * as core from '@actions/core'
 import { formatDuration } from './duration.js'
-import type { ExportJob, JobOrigin } from './export-operations.js'
+import type { ExportJob, JobOrigin } from './export-jobs.js'
 import type { Inputs } from './inputs.js'
 import { collectionsText } from './progress.js'
 
-export type Stage = 'inputs' | 'connect' | 'snapshot' | 'create' | 'wait'
+export type Stage = 'inputs' | 'connect' | 'bucket' | 'snapshot' | 'take-snapshot' | 'create' | 'wait'
 
 const STAGE_TEXT: Record<Stage, string> = {
   inputs: 'Checking the inputs',
   connect: 'Connecting to Atlas',
+  bucket: 'Finding the Export Bucket',
   snapshot: 'Choosing the snapshot',
+  'take-snapshot': 'Taking the on-demand snapshot',
   create: 'Creating the export job',
   wait: 'Waiting for the export job'
 }
@@ -25,14 +27,19 @@ export interface Failure {
   readonly hint?: string | undefined
 }
 
+export type SnapshotOrigin = 'given' | 'latest' | 'new'
+
 /** What the run learned, filled in as it goes; everything in it may be shown. */
 export interface RunReport {
   stage: Stage
-  inputs?: Pick<Inputs, 'projectId' | 'clusterName' | 'exportBucketId' | 'customData' | 'wait'>
-  snapshot?: { id: string; latest: boolean; createdAt?: string | undefined }
+  inputs?: Pick<Inputs, 'projectId' | 'clusterName' | 'customData' | 'wait' | 'dryRun' | 'snapshotRetentionDays'>
+  bucket?: { id: string; name?: string | undefined }
+  /** No id yet: a dry run of `snapshot-id: new`, or a snapshot still being taken. */
+  snapshot?: { id?: string | undefined; origin: SnapshotOrigin; createdAt?: string | undefined }
   job?: ExportJob
   origin?: JobOrigin
   failure?: Failure
+  runUrl?: string | undefined
 }
 
 const ORIGIN_TEXT: Record<JobOrigin, string> = {
@@ -51,7 +58,7 @@ export function renderSummary(report: RunReport): string {
   if (failure) {
     const [first, ...more] = failure.message.split('\n')
     lines.push('### What went wrong', '', `**${STAGE_TEXT[report.stage]}** failed: ${escape(first ?? '')}`)
-    for (const line of more) lines.push(`${escape(line)}`)
+    for (const line of more) lines.push(escape(line))
     lines.push('')
     if (failure.errorCode) lines.push(`- Atlas error code: \`${escapeCode(failure.errorCode)}\``)
     if (failure.hint) lines.push(`- What to do: ${escape(failure.hint)}`)
@@ -59,17 +66,38 @@ export function renderSummary(report: RunReport): string {
       lines.push(`- The export job itself goes on in Atlas: \`${report.job.id}\`.`)
     }
     lines.push('')
+  } else if (report.inputs?.dryRun) {
+    lines.push('Dry run: the inputs, the credentials, the snapshot and the bucket were checked; nothing was created.', '')
   } else if (report.job && !report.inputs?.wait) {
-    lines.push(`The export runs on in Atlas; \`wait: true\` would follow it to the end.`, '')
+    lines.push('The export runs on in Atlas; `wait: true` would follow it to the end.', '')
   }
+  if (report.runUrl) lines.push(`<sub>[Workflow run](${report.runUrl})</sub>`, '')
   return `${lines.join('\n')}\n`
 }
 
 function headline(report: RunReport): string {
   if (report.failure) return '❌ Atlas snapshot export failed'
+  if (report.inputs?.dryRun) return '🧪 Atlas snapshot export: dry run, nothing exported'
   const state = report.job?.state ?? ''
   if (/^successful$/i.test(state)) return '✅ Atlas snapshot export succeeded'
   return `🚀 Atlas snapshot export started (${state || 'no job'})`
+}
+
+function snapshotText(report: RunReport): string | undefined {
+  const snapshot = report.snapshot
+  if (!snapshot) return undefined
+  const taken = snapshot.createdAt ? `, taken ${snapshot.createdAt}` : ''
+  const days = report.inputs?.snapshotRetentionDays ?? 1
+  switch (snapshot.origin) {
+    case 'given':
+      return code(snapshot.id)
+    case 'latest':
+      return `${code(snapshot.id)} (chosen as \`latest\`${taken})`
+    case 'new':
+      return snapshot.id
+        ? `${code(snapshot.id)} (taken on demand for this run, kept ${days} day${days === 1 ? '' : 's'})`
+        : `a new on-demand snapshot${report.inputs?.dryRun ? ' would be taken' : ''} (kept ${days} day${days === 1 ? '' : 's'})`
+  }
 }
 
 function tableRows(report: RunReport): Array<[string, string]> {
@@ -77,22 +105,20 @@ function tableRows(report: RunReport): Array<[string, string]> {
   const add = (name: string, value: string | undefined): void => {
     if (value) rows.push([name, value])
   }
-  const { inputs, snapshot, job } = report
+  const { inputs, job, bucket } = report
   add('Project', inputs && code(inputs.projectId))
   add('Cluster', inputs && code(inputs.clusterName))
-  if (snapshot) {
-    const created = snapshot.createdAt ? `, taken ${snapshot.createdAt}` : ''
-    add('Snapshot', `${code(snapshot.id)}${snapshot.latest ? ` (chosen as \`latest\`${created})` : ''}`)
-  }
-  add('Export bucket', code(job?.exportBucketId ?? inputs?.exportBucketId))
+  add('Snapshot', snapshotText(report))
+  const bucketId = job?.exportBucketId ?? bucket?.id
+  add('Export bucket', bucketId && `${code(bucketId)}${bucket?.name ? ` (${escape(bucket.name)})` : ''}`)
   if (job) {
     add('Export job', `${code(job.id)}${ORIGIN_TEXT[report.origin ?? 'created']}`)
-    add('State', job.state + (job.stateReason?.errorCode || job.stateReason?.message ? `: ${escape([job.stateReason.errorCode, job.stateReason.message].filter(Boolean).join(' '))}` : ''))
+    const reason = [job.stateReason?.errorCode, job.stateReason?.message].filter(Boolean).join(' ')
+    add('State', job.state + (reason ? `: ${escape(reason)}` : ''))
     add('Prefix', code(job.prefix))
     add('Created', job.createdAt)
     add('Finished', job.finishedAt)
-    const took = duration(job)
-    add('Duration', took)
+    add('Duration', duration(job))
     add('Collections', collectionsText(job))
     if (job.components?.length) add('Components', job.components.map(c => code(c.replicaSetName)).join(', '))
   }

@@ -1,9 +1,10 @@
 /**
- * Waiting for an export job to end: one GET per poll interval until the job is
- * Successful, Failed or Cancelled, or the deadline passes.
+ * Waiting for something in Atlas to end (an export job, an on-demand snapshot): one
+ * GET per poll interval until it is done or the deadline passes. Trouble that passes
+ * does not end a wait; only the deadline does.
  */
 import { formatDuration } from './duration.js'
-import { isTerminal, type ExportJob } from './export-operations.js'
+import type { ExportJob } from './export-jobs.js'
 
 export interface Clock {
   now(): number
@@ -15,44 +16,43 @@ export const realClock: Clock = {
   sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
 }
 
-export interface WaitOptions {
+export interface WaitOptions<T> {
   /** Absolute time (clock ms) after which no more polls are made. */
   readonly deadline: number
   readonly intervalMs: number
   readonly clock?: Clock
-  /** Called with every job document a poll returns, before the next sleep. */
-  readonly onPoll?: (job: ExportJob) => void
+  /** Called with every document a poll returns, before the next sleep. */
+  readonly onPoll?: (value: T) => void
   /** Trouble that passes (after the client's own retries): the wait goes on to the next poll. */
   readonly isTransient?: (error: unknown) => boolean
   readonly onPollError?: (error: unknown) => void
 }
 
-export type WaitOutcome =
-  | { readonly kind: 'ended'; readonly job: ExportJob }
-  | { readonly kind: 'timed-out'; readonly job: ExportJob }
+export type WaitOutcome<T> = { readonly kind: 'ended' | 'timed-out'; readonly last: T }
 
-export async function waitForJob(
-  initial: ExportJob,
-  poll: () => Promise<ExportJob>,
-  options: WaitOptions
-): Promise<WaitOutcome> {
+export async function pollUntil<T>(
+  initial: T,
+  poll: () => Promise<T>,
+  done: (value: T) => boolean,
+  options: WaitOptions<T>
+): Promise<WaitOutcome<T>> {
   const clock = options.clock ?? realClock
-  let job = initial
-  while (!isTerminal(job.state)) {
+  let last = initial
+  while (!done(last)) {
     const remaining = options.deadline - clock.now()
-    if (remaining <= 0) return { kind: 'timed-out', job }
-    // The last poll lands on the deadline, so a job that ends just in time is seen.
+    if (remaining <= 0) return { kind: 'timed-out', last }
+    // The last poll lands on the deadline, so what ends just in time is seen.
     await clock.sleep(Math.min(options.intervalMs, remaining))
     try {
-      job = await poll()
+      last = await poll()
     } catch (error) {
       if (!options.isTransient?.(error)) throw error
       options.onPollError?.(error)
       continue
     }
-    options.onPoll?.(job)
+    options.onPoll?.(last)
   }
-  return { kind: 'ended', job }
+  return { kind: 'ended', last }
 }
 
 /** The job ended Failed or Cancelled: the message carries Atlas's stateReason. */
@@ -67,16 +67,19 @@ export class ExportJobFailedError extends Error {
   }
 }
 
-/** The wait ran out; the export itself goes on in Atlas. */
+/** The wait ran out; what was waited for goes on in Atlas. */
 export class WaitTimeoutError extends Error {
-  constructor(
-    readonly job: ExportJob,
-    waitedMs: number
-  ) {
-    super(
-      `Stopped waiting after ${formatDuration(waitedMs)} (wait-timeout): export job ${job.id} is still ${job.state}. ` +
-        'The export goes on in Atlas; its outputs are set, and a later step or run can look it up by export-job-id.'
-    )
+  constructor(subject: string, state: string, waitedMs: number, afterword: string) {
+    super(`Stopped waiting after ${formatDuration(waitedMs)} (wait-timeout): ${subject} is still ${state}. ${afterword}`)
     this.name = 'WaitTimeoutError'
+  }
+
+  static forJob(job: ExportJob, waitedMs: number): WaitTimeoutError {
+    return new WaitTimeoutError(
+      `export job ${job.id}`,
+      job.state,
+      waitedMs,
+      'The export goes on in Atlas; its outputs are set, and a later step or run can look it up by export-job-id.'
+    )
   }
 }

@@ -121,7 +121,7 @@ describe('bad inputs fail before any request, naming the input', () => {
     ['project id', { 'project-id': 'prod-project' }, "Input 'project-id' must be 24 hexadecimal digits (0-9, a-f); got 'prod-project'"],
     ['cluster name', { 'cluster-name': 'prod cluster' }, "Input 'cluster-name' must be letters, digits and hyphens"],
     ['missing cluster name', { 'cluster-name': '' }, "Input 'cluster-name' is required"],
-    ['snapshot id', { 'snapshot-id': 'yesterday' }, "Input 'snapshot-id' must be 24 hexadecimal digits (0-9, a-f) or 'latest'; got 'yesterday'"],
+    ['snapshot id', { 'snapshot-id': 'yesterday' }, "Input 'snapshot-id' must be 24 hexadecimal digits (0-9, a-f) or 'latest' or 'new'; got 'yesterday'"],
     ['bucket id', { 'export-bucket-id': 'my-bucket' }, "Input 'export-bucket-id' must be 24 hexadecimal digits"],
     ['custom data', { 'custom-data': '{"a": [1]}' }, "Input 'custom-data' value of 'a' must be a string, got object"],
     ['wait', { wait: 'yes please' }, "Input 'wait' must be true or false; got 'yes please'"],

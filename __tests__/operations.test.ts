@@ -2,15 +2,8 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { AtlasClient } from '../src/atlas/client.js'
 import { DigestAuth } from '../src/atlas/digest-auth.js'
 import { createTransport } from '../src/atlas/transport.js'
-import {
-  createExportJob,
-  findLatestSnapshot,
-  getExportJob,
-  isTerminal,
-  listExportJobs,
-  pickLatestSnapshot,
-  type Snapshot
-} from '../src/export-operations.js'
+import { createExportJob, getExportJob, isTerminal, listExportJobs } from '../src/export-jobs.js'
+import { findLatestSnapshot, pickLatestSnapshot, type Snapshot } from '../src/snapshots.js'
 import { atlasTime, startEmulator, type AtlasEmulator, type EmuSnapshot } from './support/emulator.js'
 import { findRecorded, loadRecorded, type Recorded } from './support/recorded.js'
 import { replay } from './support/replay-server.js'

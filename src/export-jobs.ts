@@ -1,10 +1,11 @@
 /**
- * The Cloud Backup operations this action needs: snapshots (list, pick the latest)
- * and export jobs (create, get, list). Each is one or a few calls of the client.
+ * Export jobs: create (never twice), get, list. Each is one or a few calls of the client.
  */
 import { API_VERSION, type AtlasClient } from './atlas/client.js'
 import { AtlasError } from './atlas/errors.js'
+import { listAll } from './atlas/pages.js'
 import { classify, failureSummary } from './atlas/retry.js'
+import { backupPath, type ClusterRef } from './cluster.js'
 import type { CustomDatum } from './custom-data.js'
 
 export type ExportState = 'Queued' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelled'
@@ -24,21 +25,6 @@ export interface ExportJob {
   readonly customData?: readonly CustomDatum[]
 }
 
-/** `DiskBackupReplicaSet` / `DiskBackupShardedClusterSnapshot`, the fields we read. */
-export interface Snapshot {
-  readonly id: string
-  readonly status?: string
-  readonly snapshotType?: string
-  readonly createdAt?: string
-  readonly type?: string
-  readonly description?: string
-}
-
-export interface ClusterRef {
-  readonly projectId: string
-  readonly clusterName: string
-}
-
 export interface ExportRequest {
   readonly snapshotId: string
   readonly exportBucketId: string
@@ -50,10 +36,6 @@ const TERMINAL = new Set(['successful', 'failed', 'cancelled'])
 /** Successful, Failed and Cancelled end a job (compared as the Atlas CLI does, ignoring case). */
 export function isTerminal(state: string): boolean {
   return TERMINAL.has(state.toLowerCase())
-}
-
-function backupPath({ projectId, clusterName }: ClusterRef): string {
-  return `/api/atlas/v2/groups/${projectId}/clusters/${encodeURIComponent(clusterName)}/backup`
 }
 
 export async function createExportJob(client: AtlasClient, cluster: ClusterRef, request: ExportRequest): Promise<ExportJob> {
@@ -141,68 +123,6 @@ export async function getExportJob(client: AtlasClient, cluster: ClusterRef, job
 
 export async function listExportJobs(client: AtlasClient, cluster: ClusterRef): Promise<ExportJob[]> {
   return listAll<ExportJob>(client, `${backupPath(cluster)}/exports`, API_VERSION.exports)
-}
-
-/**
- * The newest exportable snapshot: `completed`, not `fallback`, greatest `createdAt`
- * (list order is not documented, so it is never trusted). Sharded clusters keep their
- * snapshots under a list of their own, asked only when the replica-set list is empty.
- */
-export async function findLatestSnapshot(client: AtlasClient, cluster: ClusterRef): Promise<Snapshot | undefined> {
-  const path = `${backupPath(cluster)}/snapshots`
-  let snapshots = await listAll<Snapshot>(client, path, API_VERSION.exports)
-  if (snapshots.length === 0) {
-    // The spec gives this list no paging parameters: one call returns it whole.
-    const page = await client.call<Page<Snapshot>>({ method: 'GET', path: `${path}/shardedClusters`, version: API_VERSION.exports })
-    snapshots = Array.isArray(page.results) ? [...page.results] : []
-  }
-  return pickLatestSnapshot(snapshots)
-}
-
-/** Pure: the rule of `snapshot-id: latest`. */
-export function pickLatestSnapshot(snapshots: readonly Snapshot[]): Snapshot | undefined {
-  let latest: Snapshot | undefined
-  let latestTime = -Infinity
-  for (const snapshot of snapshots) {
-    if (snapshot.status !== 'completed' || snapshot.snapshotType === 'fallback') continue
-    const time = Date.parse(snapshot.createdAt ?? '')
-    if (Number.isNaN(time)) continue
-    if (time > latestTime) {
-      latest = snapshot
-      latestTime = time
-    }
-  }
-  return latest
-}
-
-interface Page<T> {
-  readonly results?: readonly T[]
-  readonly links?: readonly { readonly rel?: string }[]
-}
-
-// 500 is Atlas's maximum page size: one request for all but the largest lists.
-const PAGE_SIZE = 500
-const MAX_PAGES = 200
-
-/**
- * Every page of a list. Pages are asked for by number against our own base URL; the
- * `next` link's href is never followed, so credentials never go to a host Atlas names.
- */
-async function listAll<T>(client: AtlasClient, path: string, version: string): Promise<T[]> {
-  const items: T[] = []
-  for (let pageNum = 1; pageNum <= MAX_PAGES; pageNum++) {
-    const page = await client.call<Page<T>>({
-      method: 'GET',
-      path,
-      version,
-      query: { pageNum, itemsPerPage: PAGE_SIZE, includeCount: false }
-    })
-    const results = Array.isArray(page.results) ? page.results : []
-    items.push(...results)
-    const hasNext = page.links?.some(link => link.rel === 'next') ?? false
-    if (results.length === 0 || (!hasNext && results.length < PAGE_SIZE)) break
-  }
-  return items
 }
 
 function checkJob(job: ExportJob): ExportJob {

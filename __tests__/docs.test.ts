@@ -1,0 +1,67 @@
+/** The README, action.yml and the examples say the same thing. */
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { parse } from 'yaml'
+import { actionYml, ROOT } from './support/run-action.js'
+
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+
+/** The rows of the first table under a `## heading`: first cell unquoted, second as written. */
+function tableUnder(heading: string): Array<[string, string]> {
+  const section = readme.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? ''
+  return section
+    .split('\n')
+    .filter(line => /^\| `[^`]+` \|/.test(line))
+    .map(line => {
+      const cells = line.split(/(?<!\\)\|/).map(cell => cell.trim())
+      return [cells[1]!.replace(/`/g, ''), cells[2]!]
+    })
+}
+
+describe('README and action.yml', () => {
+  test('the Inputs table lists every input of action.yml, with its default', () => {
+    const documented = tableUnder('Inputs')
+    const inputs = actionYml().inputs
+    expect(documented.map(([name]) => name).sort()).toEqual(Object.keys(inputs).sort())
+    for (const [name, column] of documented) {
+      const spec = inputs[name]!
+      const expected = spec.required ? '(required)' : `\`${spec.default === '' ? "''" : spec.default}\``
+      expect(`${name}: ${column}`).toBe(`${name}: ${expected}`)
+    }
+  })
+
+  test('the Outputs table lists every output of action.yml', () => {
+    expect(tableUnder('Outputs').map(([name]) => name).sort()).toEqual(Object.keys(actionYml().outputs).sort())
+  })
+
+  test('every input and output has a description', () => {
+    const { inputs, outputs } = actionYml()
+    for (const spec of [...Object.values(inputs), ...Object.values(outputs)]) expect((spec as { description?: string }).description).toBeTruthy()
+  })
+})
+
+describe('examples', () => {
+  const files = readdirSync(join(ROOT, 'examples')).filter(f => f.endsWith('.yml'))
+  const inputs = Object.keys(actionYml().inputs)
+
+  test('there are examples, and the README links each', () => {
+    expect(files.length).toBeGreaterThanOrEqual(3)
+    for (const file of files) expect(readme).toContain(`(examples/${file})`)
+  })
+
+  test.each(files)('%s is a workflow whose every with: key is a real input', file => {
+    const workflow = parse(readFileSync(join(ROOT, 'examples', file), 'utf8')) as {
+      on: unknown
+      jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }>
+    }
+    expect(workflow.on).toBeTruthy()
+    const ours = Object.values(workflow.jobs).flatMap(job => job.steps.filter(step => /atlas-snapshot-export@/.test(step.uses ?? '')))
+    expect(ours.length).toBeGreaterThan(0)
+    for (const step of ours) {
+      const keys = Object.keys(step.with ?? {})
+      expect(keys.filter(key => !inputs.includes(key))).toEqual([])
+      expect(keys).toContain('cluster-name')
+    }
+  })
+})

@@ -1,0 +1,33 @@
+/** Atlas lists: `{links, results, totalCount}`, read page by page. */
+import type { AtlasClient } from './client.js'
+
+export interface Page<T> {
+  readonly results?: readonly T[]
+  readonly links?: readonly { readonly rel?: string }[]
+}
+
+// 500 is Atlas's maximum page size: one request for all but the largest lists.
+const PAGE_SIZE = 500
+const MAX_PAGES = 200
+
+/**
+ * Every page of a list. Pages are asked for by number against our own base URL; the
+ * `next` link's href is never followed, so credentials never go to a host Atlas names.
+ */
+export async function listAll<T>(client: AtlasClient, path: string, version: string): Promise<T[]> {
+  const items: T[] = []
+  for (let pageNum = 1; pageNum <= MAX_PAGES; pageNum++) {
+    const page = await client.call<Page<T>>({
+      method: 'GET',
+      path,
+      version,
+      query: { pageNum, itemsPerPage: PAGE_SIZE, includeCount: false }
+    })
+    const results = Array.isArray(page.results) ? page.results : []
+    items.push(...results)
+    const hasNext = page.links?.some(link => link.rel === 'next') ?? false
+    if (results.length === 0 || (!hasNext && results.length < PAGE_SIZE)) break
+  }
+  return items
+}
+

@@ -1,0 +1,81 @@
+/**
+ * Following something in Atlas until it ends, with calm progress logs and outputs kept
+ * current: an export job (`wait: true`), an on-demand snapshot (`snapshot-id: new`).
+ */
+import * as core from '@actions/core'
+import type { AtlasClient } from './atlas/client.js'
+import { failureSummary, isTransient } from './atlas/retry.js'
+import type { ClusterRef } from './cluster.js'
+import { formatDuration } from './duration.js'
+import { getExportJob, isTerminal, type ExportJob } from './export-jobs.js'
+import { collectionsText, ProgressLog } from './progress.js'
+import { getSnapshot, isSnapshotDone, type Snapshot } from './snapshots.js'
+import { ExportJobFailedError, pollUntil, WaitTimeoutError } from './wait.js'
+
+export interface FollowOptions {
+  readonly deadline: number
+  readonly intervalMs: number
+  readonly startedAt: number
+}
+
+const transient = {
+  isTransient,
+  onPollError: (error: unknown) => core.info(`This poll failed (${failureSummary(error)}); the wait goes on.`)
+}
+
+/** Until Successful; Failed, Cancelled or the deadline throw. `onJob` sees every job document. */
+export async function followExportJob(
+  client: AtlasClient,
+  cluster: ClusterRef,
+  created: ExportJob,
+  options: FollowOptions,
+  onJob: (job: ExportJob) => void
+): Promise<ExportJob> {
+  core.info(`Waiting for export job ${created.id}: a poll every ${formatDuration(options.intervalMs)}, until ${new Date(options.deadline).toISOString()} at the latest.`)
+  const progress = new ProgressLog(`Export job ${created.id}`, created.state, options.startedAt, core)
+  const outcome = await pollUntil(created, () => getExportJob(client, cluster, created.id), job => isTerminal(job.state), {
+    deadline: options.deadline,
+    intervalMs: options.intervalMs,
+    onPoll: job => {
+      onJob(job)
+      progress.poll(job.state, collectionsText(job), Date.now())
+    },
+    ...transient
+  })
+  if (outcome.kind === 'timed-out') throw WaitTimeoutError.forJob(outcome.last, Date.now() - options.startedAt)
+  if (!/^successful$/i.test(outcome.last.state)) throw new ExportJobFailedError(outcome.last)
+  core.info(`Export job ${outcome.last.id} is ${outcome.last.state}; files under ${outcome.last.prefix || '(no prefix)'}.`)
+  return outcome.last
+}
+
+/** Until `completed`; `failed` or the deadline throw, and nothing is exported. */
+export async function followSnapshot(
+  client: AtlasClient,
+  cluster: ClusterRef,
+  taken: Snapshot,
+  retentionDays: number,
+  options: FollowOptions
+): Promise<Snapshot> {
+  const sharded = taken.type === 'shardedCluster'
+  const progress = new ProgressLog(`Snapshot ${taken.id}`, taken.status ?? 'queued', options.startedAt, core)
+  const outcome = await pollUntil(taken, () => getSnapshot(client, cluster, taken.id, sharded), isSnapshotDone, {
+    deadline: options.deadline,
+    intervalMs: options.intervalMs,
+    onPoll: snapshot => progress.poll(snapshot.status ?? 'unknown', undefined, Date.now()),
+    ...transient
+  })
+  const snapshot = outcome.last
+  if (outcome.kind === 'timed-out') {
+    throw new WaitTimeoutError(
+      `on-demand snapshot ${snapshot.id}`,
+      snapshot.status ?? 'unknown',
+      Date.now() - options.startedAt,
+      `Nothing was exported. The snapshot goes on in Atlas and is kept ${retentionDays} day${retentionDays === 1 ? '' : 's'}.`
+    )
+  }
+  if (snapshot.status !== 'completed') {
+    throw new Error(`On-demand snapshot ${snapshot.id} ended ${snapshot.status}: Atlas could not take it, and nothing was exported.`)
+  }
+  core.info(`Snapshot ${snapshot.id} is completed (taken ${snapshot.createdAt ?? 'just now'}).`)
+  return snapshot
+}
