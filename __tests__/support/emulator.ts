@@ -18,8 +18,9 @@ export interface EmuSnapshot {
   snapshotType: 'onDemand' | 'scheduled' | 'fallback'
   createdAt?: string
   description?: string
-  /** Polls of the snapshot that move it along (issue 7); absent: it stays as it is. */
+  /** Each read of the snapshot applies the next step; absent or spent: it stays as it is. */
   timeline?: Array<Partial<EmuSnapshot>>
+  retentionInDays?: number
 }
 
 export interface EmuCluster {
@@ -105,6 +106,8 @@ export interface EmulatorOptions {
   readonly tokenRealLifetimeSeconds?: number
   readonly projects?: EmuProject[]
   readonly exportTimeline?: TimelineStep[]
+  /** Steps an on-demand snapshot goes through, one per read. Default: inProgress, completed. */
+  readonly snapshotTimeline?: Array<Partial<EmuSnapshot>>
   /** Every authenticated API call is refused as from an address not on the access list. */
   readonly accessListDeniesIp?: string
   /** The credential lacks the export role: creating an export is refused. */
@@ -494,17 +497,42 @@ export class AtlasEmulator {
       const results = sharded ? cluster.snapshots.map(s => this.snapshotView(project, cluster, s)) : []
       return new HttpAnswer(200, { links: [this.link(record, 'self')], results, totalCount: results.length })
     }
+    if (record.method === 'POST' && tail.length === 0) return this.takeSnapshot(cluster, record)
     const id = tail[0] === 'shardedCluster' ? tail[1] : tail[0]
     if (record.method === 'GET' && id && tail.length === (tail[0] === 'shardedCluster' ? 2 : 1)) {
       const snapshot = cluster.snapshots.find(s => s.id === id)
       if (!snapshot || (tail[0] === 'shardedCluster') !== sharded) {
         throw apiError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${id} exists for cluster ${cluster.name}.`, [id, cluster.name])
       }
-      const view = this.snapshotView(project, cluster, snapshot)
-      if (snapshot.timeline?.length) Object.assign(snapshot, snapshot.timeline.shift())
-      return new HttpAnswer(200, view)
+      const step = snapshot.timeline?.shift()
+      if (step) Object.assign(snapshot, step)
+      if (snapshot.status === 'completed') snapshot.createdAt ??= atlasTime()
+      return new HttpAnswer(200, this.snapshotView(project, cluster, snapshot))
     }
     throw apiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${record.path}.`, [record.path])
+  }
+
+  private takeSnapshot(cluster: EmuCluster, record: RecordedRequest): HttpAnswer {
+    let body: { description?: unknown; retentionInDays?: unknown }
+    try {
+      body = JSON.parse(record.body) as typeof body
+    } catch {
+      throw apiError(400, 'MALFORMED_JSON', 'The request body is not valid JSON.')
+    }
+    if (typeof body.retentionInDays !== 'number' || body.retentionInDays < 1) {
+      throw apiError(400, 'INVALID_ATTRIBUTE', 'Invalid attribute retentionInDays specified.', ['retentionInDays'])
+    }
+    const snapshot: EmuSnapshot = {
+      id: objectId(),
+      status: 'queued',
+      snapshotType: 'onDemand',
+      description: String(body.description ?? ''),
+      retentionInDays: body.retentionInDays,
+      timeline: structuredClone(this.options.snapshotTimeline ?? [{ status: 'inProgress' }, { status: 'completed' }])
+    }
+    cluster.snapshots.push(snapshot)
+    const project = this.projects.find(p => p.clusters.includes(cluster)) as EmuProject
+    return new HttpAnswer(200, this.snapshotView(project, cluster, snapshot))
   }
 
   private snapshotView(project: EmuProject, cluster: EmuCluster, s: EmuSnapshot): Record<string, unknown> {
@@ -514,7 +542,7 @@ export class AtlasEmulator {
       copyRegions: [],
       createdAt: s.createdAt,
       description: s.description ?? 'emulated snapshot',
-      expiresAt: atlasTime(Date.parse(s.createdAt ?? atlasTime()) + 86_400_000),
+      expiresAt: atlasTime(Date.parse(s.createdAt ?? atlasTime()) + (s.retentionInDays ?? 1) * 86_400_000),
       frequencyType: s.snapshotType === 'onDemand' ? 'ondemand' : 'daily',
       id: s.id,
       links: [
