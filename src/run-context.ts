@@ -1,5 +1,8 @@
-/** The workflow run this action runs in, as the runner describes it (for names and links). */
-import { context } from '@actions/github'
+/**
+ * The workflow run this action runs in, as the runner describes it (for names and
+ * links). These are the variables @actions/github's `context` reads; importing that
+ * package for them would bundle all of Octokit (about 230 KB) for five strings.
+ */
 
 export interface RunInfo {
   /** `octo-org/backups`, or undefined outside a runner. */
@@ -11,11 +14,17 @@ export interface RunInfo {
   readonly url: string | undefined
 }
 
-export function currentRun(): RunInfo {
-  // context.repo throws when GITHUB_REPOSITORY is unset (a local run): read it softly.
-  const repository = process.env.GITHUB_REPOSITORY || undefined
-  const url = repository && context.runId ? `${context.serverUrl}/${repository}/actions/runs/${context.runId}` : undefined
-  return { repository, workflow: context.workflow, runId: context.runId, runAttempt: context.runAttempt, url }
+export function currentRun(env: NodeJS.ProcessEnv = process.env): RunInfo {
+  const repository = env.GITHUB_REPOSITORY || undefined
+  const runId = Number.parseInt(env.GITHUB_RUN_ID ?? '', 10) || 0
+  const server = env.GITHUB_SERVER_URL || 'https://github.com'
+  return {
+    repository,
+    workflow: env.GITHUB_WORKFLOW ?? '',
+    runId,
+    runAttempt: Number.parseInt(env.GITHUB_RUN_ATTEMPT ?? '', 10) || 1,
+    url: repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined
+  }
 }
 
 /** Pure: the description of an on-demand snapshot, naming the run that took it. */
