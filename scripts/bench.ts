@@ -1,0 +1,117 @@
+/**
+ * `npm run bench`: requests against the protocol's minimum, cold start against a bare
+ * Node script, bundle size; all measured against the local emulator in this one run.
+ * `npm run bench -- --quick` (CI): one iteration, and a non-zero exit when any
+ * scenario spends a request over its minimum. Timings are reported, never asserted.
+ */
+import { spawn } from 'node:child_process'
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
+import { startEmulator, type AtlasEmulator, type EmulatorOptions } from '../__tests__/support/emulator.js'
+import { BUNDLE, ROOT, runAction } from '../__tests__/support/run-action.js'
+import { API_KEY, BUCKET_ID, CLUSTER, LATEST_SNAPSHOT_ID, PROJECT_ID, digestInputs, serviceAccountInputs, standardOptions } from '../__tests__/support/scenario.js'
+
+const quick = process.argv.includes('--quick')
+const iterations = quick ? 1 : 9
+const DEFAULT_POLL_SECONDS = 30
+
+interface Row {
+  readonly scenario: string
+  readonly requests: number
+  readonly minimum: number
+}
+
+async function withEmulator<T>(extra: EmulatorOptions, fn: (atlas: AtlasEmulator) => Promise<T>): Promise<T> {
+  const atlas = await startEmulator(standardOptions(extra))
+  try {
+    return await fn(atlas)
+  } finally {
+    await atlas.close()
+  }
+}
+
+async function requestsFor(scenario: string, minimum: number, inputs: (url: string) => Record<string, string>, extra: EmulatorOptions = {}): Promise<Row> {
+  return withEmulator(extra, async atlas => {
+    const run = await runAction(inputs(atlas.url))
+    if (run.exitCode !== 0) throw new Error(`${scenario}: the run failed\n${run.stdout}`)
+    return { scenario, requests: atlas.requests.length, minimum }
+  })
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] as number
+}
+
+function timeBaseline(url: string): Promise<number> {
+  const env = {
+    ...process.env,
+    ATLAS_URL: url,
+    ATLAS_PUBLIC_KEY: API_KEY.publicKey,
+    ATLAS_PRIVATE_KEY: API_KEY.privateKey,
+    ATLAS_PROJECT_ID: PROJECT_ID,
+    ATLAS_CLUSTER: CLUSTER,
+    ATLAS_SNAPSHOT_ID: LATEST_SNAPSHOT_ID,
+    ATLAS_BUCKET_ID: BUCKET_ID
+  }
+  const started = process.hrtime.bigint()
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'bench-baseline.mjs')], { env, stdio: 'ignore' })
+  return new Promise((resolve, reject) =>
+    child.on('close', code => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`baseline exited ${code}`))))
+  )
+}
+
+async function coldStart(): Promise<{ bundle: number; baseline: number }> {
+  return withEmulator({}, async atlas => {
+    const bundle: number[] = []
+    const baseline: number[] = []
+    // Alternate the two so that a busy moment of the machine falls on both alike.
+    for (let i = 0; i < iterations + 1; i++) {
+      atlas.jobs.length = 0
+      const run = await runAction(digestInputs(atlas.url))
+      if (run.exitCode !== 0) throw new Error(`cold start: the run failed\n${run.stdout}`)
+      atlas.jobs.length = 0
+      const base = await timeBaseline(atlas.url)
+      // The first pair warms the file cache and is not counted.
+      if (i > 0) {
+        bundle.push(run.durationMs)
+        baseline.push(base)
+      }
+    }
+    return { bundle: median(bundle), baseline: median(baseline) }
+  })
+}
+
+const POLLS = 4
+const waitingTimeline = [{ state: 'Queued' }, ...Array.from({ length: POLLS - 1 }, () => ({ state: 'InProgress' })), { state: 'Successful' }]
+
+const rows: Row[] = [
+  await requestsFor('API key (Digest), explicit snapshot: challenge + POST', 2, url => digestInputs(url)),
+  await requestsFor('API key (Digest), `latest`: challenge + list + POST', 3, url => digestInputs(url, { 'snapshot-id': 'latest' })),
+  await requestsFor('service account: token + POST + revoke', 3, url => serviceAccountInputs(url)),
+  await requestsFor(`API key, waiting ${POLLS} polls: 2 + 1 per poll`, 2 + POLLS, url => digestInputs(url, { wait: 'true', 'poll-interval': '1s' }), { exportTimeline: waitingTimeline }),
+  await requestsFor(`service account, waiting ${POLLS} polls: 3 + 1 per poll`, 3 + POLLS, url => serviceAccountInputs(url, { wait: 'true', 'poll-interval': '1s' }), { exportTimeline: waitingTimeline })
+]
+const waitRow = rows[3] as Row
+const perPoll = (waitRow.requests - 2) / POLLS
+const { bundle, baseline } = await coldStart()
+const size = statSync(BUNDLE).size
+
+const over = rows.filter(row => row.requests > row.minimum)
+console.log(`## Benchmark (${quick ? 'quick: 1 iteration' : `median of ${iterations}`}, Node ${process.version}, local emulator)\n`)
+console.log('| scenario | requests | minimum | over |')
+console.log('|---|---:|---:|---:|')
+for (const row of rows) console.log(`| ${row.scenario} | ${row.requests} | ${row.minimum} | ${row.requests - row.minimum} |`)
+console.log(`| waiting, per poll | ${perPoll} | 1 | ${perPoll - 1} |`)
+console.log(`| waiting, per hour at the default poll-interval (${DEFAULT_POLL_SECONDS}s) | ${(3600 / DEFAULT_POLL_SECONDS) * perPoll} | ${3600 / DEFAULT_POLL_SECONDS} | ${(3600 / DEFAULT_POLL_SECONDS) * (perPoll - 1)} |`)
+console.log('\n| measure | value |')
+console.log('|---|---:|')
+console.log(`| dist/index.js | ${size.toLocaleString('en')} bytes (${(size / 1024).toFixed(0)} KiB) |`)
+console.log(`| cold start, bundle creating one export (Digest) | ${bundle.toFixed(0)} ms |`)
+console.log(`| cold start, bare Node script doing the same POST | ${baseline.toFixed(0)} ms |`)
+console.log(`| ratio bundle / bare script | ${(bundle / baseline).toFixed(2)} |`)
+
+if (over.length > 0 || perPoll !== 1) {
+  console.error(`\nOver the minimum: ${over.map(r => r.scenario).join('; ') || 'waiting per poll'}`)
+  process.exitCode = 1
+}
