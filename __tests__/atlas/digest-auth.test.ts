@@ -1,25 +1,16 @@
 import DigestClient from 'digest-fetch'
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { DigestAuth } from '../../src/atlas/digest-auth.js'
 import { createTransport } from '../../src/atlas/transport.js'
-import { startEmulator, type AtlasEmulator, type EmulatorOptions } from '../support/emulator.js'
 import { findRecorded } from '../support/recorded.js'
 import { replay } from '../support/replay-server.js'
-import { API_KEY, CLUSTER, PROJECT_ID, standardOptions } from '../support/scenario.js'
+import { API_KEY, CLUSTER, PROJECT_ID, SNAPSHOTS_PATH, getSnapshotsInit } from '../support/scenario.js'
+import { useEmulator } from '../support/use-emulator.js'
 
-const SNAPSHOTS = `/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup/snapshots`
-const init = (): RequestInit => ({ method: 'GET', headers: { Accept: 'application/vnd.atlas.2023-01-01+json' } })
+const SNAPSHOTS = SNAPSHOTS_PATH
+const init = getSnapshotsInit
+const emulator = useEmulator()
 
-let emu: AtlasEmulator | undefined
-afterEach(async () => {
-  await emu?.close()
-  emu = undefined
-})
-
-async function emulator(extra: EmulatorOptions = {}): Promise<AtlasEmulator> {
-  emu = await startEmulator(standardOptions(extra))
-  return emu
-}
 
 function ncOf(header: unknown): number {
   return Number.parseInt(/nc=([0-9a-f]{8})/.exec(String(header))?.[1] ?? 'x', 16)

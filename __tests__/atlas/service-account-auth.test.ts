@@ -1,21 +1,17 @@
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { AtlasError } from '../../src/atlas/errors.js'
 import { ServiceAccountAuth, type ServiceAccountOptions } from '../../src/atlas/service-account-auth.js'
 import { createTransport } from '../../src/atlas/transport.js'
-import { startEmulator, type AtlasEmulator, type EmulatorOptions } from '../support/emulator.js'
-import { CLUSTER, PROJECT_ID, SERVICE_ACCOUNT, standardOptions } from '../support/scenario.js'
+import type { EmulatorOptions } from '../support/emulator.js'
+import { SERVICE_ACCOUNT, SNAPSHOTS_PATH, getSnapshotsInit } from '../support/scenario.js'
+import { useEmulator } from '../support/use-emulator.js'
 
-const SNAPSHOTS = `/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup/snapshots`
-const init = (): RequestInit => ({ method: 'GET', headers: { Accept: 'application/vnd.atlas.2023-01-01+json' } })
-
-let emu: AtlasEmulator | undefined
-afterEach(async () => {
-  await emu?.close()
-  emu = undefined
-})
+const SNAPSHOTS = SNAPSHOTS_PATH
+const init = getSnapshotsInit
+const emulator = useEmulator()
 
 async function setup(extra: EmulatorOptions = {}, options: Partial<ServiceAccountOptions> = {}) {
-  emu = await startEmulator(standardOptions(extra))
+  const emu = await emulator(extra)
   const masked: string[] = []
   const warnings: string[] = []
   const auth = new ServiceAccountAuth({

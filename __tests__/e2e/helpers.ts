@@ -1,26 +1,6 @@
-import { afterEach } from 'vitest'
-import { startEmulator, type AtlasEmulator, type EmulatorOptions } from '../support/emulator.js'
 import type { ActionRun } from '../support/run-action.js'
-import { standardOptions } from '../support/scenario.js'
 
-type OnFinished = (fn: () => Promise<void>) => void
-
-/**
- * A fresh emulator for the test, closed after it. Concurrent tests pass their own
- * context's `onTestFinished`, since global hooks cannot tell concurrent tests apart.
- */
-export function useEmulator(): (extra?: EmulatorOptions, ctx?: { onTestFinished: OnFinished }) => Promise<AtlasEmulator> {
-  const started: AtlasEmulator[] = []
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map(e => e.close()))
-  })
-  return async (extra = {}, ctx) => {
-    const emulator = await startEmulator(standardOptions(extra))
-    if (ctx) ctx.onTestFinished(() => emulator.close())
-    else started.push(emulator)
-    return emulator
-  }
-}
+export { useEmulator } from '../support/use-emulator.js'
 
 /** The failure as the run page shows it: the one `::error` annotation, decoded. */
 export function failureOf(run: ActionRun): { title: string; message: string } {

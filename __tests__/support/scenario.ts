@@ -88,3 +88,7 @@ export function serviceAccountInputs(url: string, extra: Record<string, string> 
   const { 'public-key': _p, 'private-key': _k, ...rest } = digestInputs(url)
   return { ...rest, 'client-id': SERVICE_ACCOUNT.clientId, 'client-secret': SERVICE_ACCOUNT.clientSecret, ...extra }
 }
+
+/** The snapshot list of CLUSTER, and request options that read it: for tests of auth alone. */
+export const SNAPSHOTS_PATH = `/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup/snapshots`
+export const getSnapshotsInit = (): RequestInit => ({ method: 'GET', headers: { Accept: 'application/vnd.atlas.2023-01-01+json' } })
