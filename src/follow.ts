@@ -31,7 +31,9 @@ export async function followExportJob(
   options: FollowOptions,
   onJob: (job: ExportJob) => void
 ): Promise<ExportJob> {
-  core.info(`Waiting for export job ${created.id}: a poll every ${formatDuration(options.intervalMs)}, until ${new Date(options.deadline).toISOString()} at the latest.`)
+  core.info(
+    `Waiting for export job ${created.id}: a poll every ${formatDuration(options.intervalMs)}, for at most ${formatDuration(options.deadline - Date.now())} more (wait-timeout).`
+  )
   const progress = new ProgressLog(`Export job ${created.id}`, created.state, options.startedAt, core)
   const outcome = await pollUntil(created, () => getExportJob(client, cluster, created.id), job => isTerminal(job.state), {
     deadline: options.deadline,
