@@ -11,6 +11,8 @@ const report = process.env.TEST_REPORT
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    // Most of an end-to-end test is waiting on polls: more files at once than cores pays.
+    maxWorkers: 3,
     hookTimeout: 30_000,
     reporters: report ? ['default', ['json', { outputFile: report }]] : ['default'],
     projects: [

@@ -251,6 +251,6 @@ function parseBaseUrl(value: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
 }
 
-export function isLoopback(hostname: string): boolean {
+function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 }

@@ -19,9 +19,9 @@ import { failureOf, useEmulator, visibleLog } from './helpers.js'
 const emulator = useEmulator()
 const JOB_OUTPUTS = ['export-job-id', 'state', 'snapshot-id', 'export-bucket-id', 'prefix', 'created-at', 'finished-at', 'exported-collections', 'total-collections', 'job', 'error-code']
 
-describe('creating an export job', () => {
-  test('Digest, explicit snapshot: the challenge and one POST, every output set', async () => {
-    const atlas = await emulator()
+describe.concurrent('creating an export job', () => {
+  test('Digest, explicit snapshot: the challenge and one POST, every output set', async ctx => {
+    const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'custom-data': 'ticket=OPS-1\nquery=a=b' }))
     expect(run.exitCode).toBe(0)
     expect(atlas.requests.map(r => `${r.method} ${r.auth} ${r.status}`)).toEqual(['POST none 401', 'POST digest 200'])
@@ -54,8 +54,8 @@ describe('creating an export job', () => {
     expect(run.stdout).toContain(`Created export job ${job?.id} (Queued) of snapshot ${LATEST_SNAPSHOT_ID} to bucket ${BUCKET_ID}.`)
   })
 
-  test('service account: one token, one POST, the token revoked at the end', async () => {
-    const atlas = await emulator()
+  test('service account: one token, one POST, the token revoked at the end', async ctx => {
+    const atlas = await emulator({}, ctx)
     const run = await runAction(serviceAccountInputs(atlas.url))
     expect(run.exitCode).toBe(0)
     expect(atlas.requests.map(r => `${r.method} ${r.path.replace(/\/api\/atlas\/v2\/.*\//, '…/')} ${r.auth} ${r.status}`)).toEqual([
@@ -68,8 +68,8 @@ describe('creating an export job', () => {
     expect(run.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
   })
 
-  test('credentials from MONGODB_ATLAS_* env variables', async () => {
-    const atlas = await emulator()
+  test('credentials from MONGODB_ATLAS_* env variables', async ctx => {
+    const atlas = await emulator({}, ctx)
     const { 'public-key': _p, 'private-key': _k, 'project-id': _g, ...inputs } = digestInputs(atlas.url)
     const run = await runAction(inputs, {
       env: { MONGODB_ATLAS_PUBLIC_API_KEY: API_KEY.publicKey, MONGODB_ATLAS_PRIVATE_API_KEY: API_KEY.privateKey, MONGODB_ATLAS_PROJECT_ID: PROJECT_ID }
@@ -78,8 +78,8 @@ describe('creating an export job', () => {
     expect(atlas.jobs).toHaveLength(1)
   })
 
-  test('latest: the newest completed non-fallback snapshot, listed out of order; 3 requests in all', async () => {
-    const atlas = await emulator()
+  test('latest: the newest completed non-fallback snapshot, listed out of order; 3 requests in all', async ctx => {
+    const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }))
     expect(run.exitCode).toBe(0)
     expect(run.outputs['snapshot-id']).toBe(LATEST_SNAPSHOT_ID)
@@ -88,8 +88,8 @@ describe('creating an export job', () => {
     expect(run.stdout).toContain(`Latest exportable snapshot of ${CLUSTER}: ${LATEST_SNAPSHOT_ID}`)
   })
 
-  test('latest on a sharded cluster: its own snapshot list, and the job lists its components', async () => {
-    const atlas = await emulator()
+  test('latest on a sharded cluster: its own snapshot list, and the job lists its components', async ctx => {
+    const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest', 'cluster-name': SHARDED_CLUSTER }))
     expect(run.exitCode).toBe(0)
     expect(run.outputs['snapshot-id']).toBe(SHARDED_SNAPSHOT_ID)
@@ -97,8 +97,8 @@ describe('creating an export job', () => {
     expect(run.outputs['total-collections']).toBe('')
   })
 
-  test('latest with no exportable snapshot: a clear failure and no POST', async () => {
-    const atlas = await emulator()
+  test('latest with no exportable snapshot: a clear failure and no POST', async ctx => {
+    const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest', 'cluster-name': EMPTY_CLUSTER }))
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toBe(
@@ -108,8 +108,8 @@ describe('creating an export job', () => {
     expect(atlas.jobs).toHaveLength(0)
   })
 
-  test('envelope=true: the job is read out of the envelope', async () => {
-    const atlas = await emulator()
+  test('envelope=true: the job is read out of the envelope', async ctx => {
+    const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { envelope: 'true', 'snapshot-id': 'latest' }))
     expect(run.exitCode).toBe(0)
     expect(atlas.apiRequests().every(r => r.query.get('envelope') === 'true')).toBe(true)
@@ -117,15 +117,18 @@ describe('creating an export job', () => {
   })
 })
 
-describe('waiting', () => {
-  test('until Successful: one GET per poll, each state change logged, final outputs', async () => {
-    const atlas = await emulator({
-      exportTimeline: [
-        { state: 'Queued' },
-        { state: 'InProgress', exportStatus: { exportedCollections: 1, totalCollections: 4 } },
-        { state: 'Successful', exportStatus: { exportedCollections: 4, totalCollections: 4 } }
-      ]
-    })
+describe.concurrent('waiting', () => {
+  test('until Successful: one GET per poll, each state change logged, final outputs', async ctx => {
+    const atlas = await emulator(
+      {
+        exportTimeline: [
+          { state: 'Queued' },
+          { state: 'InProgress', exportStatus: { exportedCollections: 1, totalCollections: 4 } },
+          { state: 'Successful', exportStatus: { exportedCollections: 4, totalCollections: 4 } }
+        ]
+      },
+      ctx
+    )
     const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
     const id = atlas.jobs[0]?.id
@@ -137,13 +140,16 @@ describe('waiting', () => {
     expect(atlas.tokensRevoked).toBe(1)
   })
 
-  test('a job that ends Failed: red, with the id, the state and the stateReason; outputs set', async () => {
-    const atlas = await emulator({
-      exportTimeline: [
-        { state: 'Queued' },
-        { state: 'Failed', stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' } }
-      ]
-    })
+  test('a job that ends Failed: red, with the id, the state and the stateReason; outputs set', async ctx => {
+    const atlas = await emulator(
+      {
+        exportTimeline: [
+          { state: 'Queued' },
+          { state: 'Failed', stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' } }
+        ]
+      },
+      ctx
+    )
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     const id = atlas.jobs[0]?.id
     expect(run.exitCode).toBe(1)
@@ -156,8 +162,8 @@ describe('waiting', () => {
     expect(visibleLog(run)).not.toMatch(/\n\s+at /)
   })
 
-  test('a wait that times out: red, says how long and which job, the export goes on; outputs set', async () => {
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }] })
+  test('a wait that times out: red, says how long and which job, the export goes on; outputs set', async ctx => {
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }] }, ctx)
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'wait-timeout': '3s' }))
     const id = atlas.jobs[0]?.id
     expect(run.exitCode).toBe(1)

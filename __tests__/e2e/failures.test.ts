@@ -8,9 +8,9 @@ import { failureOf, useEmulator, visibleLog } from './helpers.js'
 
 const emulator = useEmulator()
 
-describe('Atlas errors fail the step with status, errorCode, detail and advice', () => {
-  test('400: what Atlas said about the request', async () => {
-    const atlas = await emulator()
+describe.concurrent('Atlas errors fail the step with status, errorCode, detail and advice', () => {
+  test('400: what Atlas said about the request', async ctx => {
+    const atlas = await emulator({}, ctx)
     const body = JSON.stringify({ detail: 'Invalid attribute customData specified.', error: 400, errorCode: 'INVALID_ATTRIBUTE', parameters: ['customData'], reason: 'Bad Request' })
     atlas.inject({ method: 'POST', path: /exports$/, fault: { status: 400, body, headers: { 'X-Error-Code': 'INVALID_ATTRIBUTE' } } })
     const run = await runAction(digestInputs(atlas.url))
@@ -20,8 +20,8 @@ describe('Atlas errors fail the step with status, errorCode, detail and advice',
     expect(run.outputs['export-job-id']).toBeUndefined()
   })
 
-  test('401 after credentials were sent: wrong key, one challenge, no loop', async () => {
-    const atlas = await emulator()
+  test('401 after credentials were sent: wrong key, one challenge, no loop', async ctx => {
+    const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'private-key': 'b5b0f0a0-0000-4000-8000-000000000000' }))
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toBe(
@@ -31,16 +31,16 @@ describe('Atlas errors fail the step with status, errorCode, detail and advice',
     expect(run.outputs['error-code']).toBe('UNEXPECTED_ERROR')
   })
 
-  test('401 from the token endpoint: wrong service-account secret', async () => {
-    const atlas = await emulator()
+  test('401 from the token endpoint: wrong service-account secret', async ctx => {
+    const atlas = await emulator({}, ctx)
     const run = await runAction(serviceAccountInputs(atlas.url, { 'client-secret': 'mdb_sa_sk_wrong' }))
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toMatch(/^Atlas API 401 invalid_client: Invalid credentials provided\.\nAtlas rejected the service account \('client-id' and 'client-secret'\)/)
     expect(atlas.apiRequests()).toHaveLength(0)
   })
 
-  test('403 access list: the runner address from parameters, and what to do', async () => {
-    const atlas = await emulator({ accessListDeniesIp: '203.0.113.7' })
+  test('403 access list: the runner address from parameters, and what to do', async ctx => {
+    const atlas = await emulator({ accessListDeniesIp: '203.0.113.7' }, ctx)
     const run = await runAction(serviceAccountInputs(atlas.url))
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toBe(
@@ -50,24 +50,24 @@ describe('Atlas errors fail the step with status, errorCode, detail and advice',
     expect(atlas.tokensRevoked).toBe(1)
   })
 
-  test('403 missing role: names the role to grant', async () => {
-    const atlas = await emulator({ missingExportRole: true })
+  test('403 missing role: names the role to grant', async ctx => {
+    const atlas = await emulator({ missingExportRole: true }, ctx)
     const run = await runAction(digestInputs(atlas.url))
     expect(failureOf(run).message).toBe(
       "Atlas API 403 USER_UNAUTHORIZED: Current user is not authorized to perform this action.\nGive the API key ('public-key' and 'private-key') the Project Backup Export Operator role (or Project Owner) on this project."
     )
   })
 
-  test('404: a cluster that does not exist', async () => {
-    const atlas = await emulator()
+  test('404: a cluster that does not exist', async ctx => {
+    const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'cluster-name': 'prod' }))
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toBe(`Atlas API 404 CLUSTER_NOT_FOUND: No cluster named prod exists in group ${PROJECT_ID}.`)
     expect(run.outputs['error-code']).toBe('CLUSTER_NOT_FOUND')
   })
 
-  test('409: the snapshot is already being exported, to another bucket', async () => {
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }] })
+  test('409: the snapshot is already being exported, to another bucket', async ctx => {
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }] }, ctx)
     expect((await runAction(digestInputs(atlas.url, { 'export-bucket-id': OTHER_BUCKET_ID }))).exitCode).toBe(0)
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(1)
@@ -77,8 +77,8 @@ describe('Atlas errors fail the step with status, errorCode, detail and advice',
     expect(atlas.jobs).toHaveLength(1)
   })
 
-  test('500: Atlas failed', async () => {
-    const atlas = await emulator()
+  test('500: Atlas failed', async ctx => {
+    const atlas = await emulator({}, ctx)
     const body = JSON.stringify({ detail: 'Unexpected error.', error: 500, errorCode: 'UNEXPECTED_ERROR', parameters: [], reason: 'Internal Server Error' })
     atlas.inject({ method: 'POST', path: /exports$/, times: 10, fault: { status: 500, body } })
     const run = await runAction(digestInputs(atlas.url))
@@ -89,22 +89,22 @@ describe('Atlas errors fail the step with status, errorCode, detail and advice',
     expect(visibleLog(run)).not.toMatch(/\n\s+at /)
   })
 
-  test('an HTML page from a proxy: the status and a short excerpt', async () => {
-    const atlas = await emulator()
+  test('an HTML page from a proxy: the status and a short excerpt', async ctx => {
+    const atlas = await emulator({}, ctx)
     atlas.inject({ method: 'POST', path: /exports$/, times: 10, fault: { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'Content-Type': 'text/html' } } })
     const run = await runAction(digestInputs(atlas.url))
     expect(failureOf(run).message).toBe('Atlas API 502: non-JSON response (text/html): 502 Bad Gateway')
   })
 
-  test('an error inside an envelope (HTTP 200) is still the error', async () => {
-    const atlas = await emulator()
+  test('an error inside an envelope (HTTP 200) is still the error', async ctx => {
+    const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'cluster-name': 'prod', envelope: 'true' }))
     expect(atlas.requests.at(-1)?.status).toBe(200)
     expect(failureOf(run).message).toBe(`Atlas API 404 CLUSTER_NOT_FOUND: No cluster named prod exists in group ${PROJECT_ID}.`)
   })
 
-  test('Atlas not reachable: where and why, no stack trace', async () => {
-    const atlas = await emulator()
+  test('Atlas not reachable: where and why, no stack trace', async ctx => {
+    const atlas = await emulator({}, ctx)
     await atlas.close()
     const run = await runAction(digestInputs(atlas.url, { 'wait-timeout': '2s' }))
     expect(run.exitCode).toBe(1)
@@ -113,7 +113,7 @@ describe('Atlas errors fail the step with status, errorCode, detail and advice',
   })
 })
 
-describe('bad inputs fail before any request, naming the input', () => {
+describe.concurrent('bad inputs fail before any request, naming the input', () => {
   const cases: Array<[string, Record<string, string>, string]> = [
     ['no credentials', { 'public-key': '', 'private-key': '' }, 'No Atlas credentials'],
     ['half a key', { 'private-key': '' }, "Input 'private-key' is required with 'public-key'"],
@@ -131,8 +131,8 @@ describe('bad inputs fail before any request, naming the input', () => {
     ['envelope', { envelope: 'maybe' }, "Input 'envelope' must be true or false; got 'maybe'"]
   ]
 
-  test.each(cases)('%s', async (_name, overrides, message) => {
-    const atlas = await emulator()
+  test.for(cases)('%s', async ([_name, overrides, message], ctx) => {
+    const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, overrides))
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toContain(message)
@@ -141,9 +141,9 @@ describe('bad inputs fail before any request, naming the input', () => {
   })
 })
 
-describe('secrets', () => {
-  test('with step debug on, no secret appears anywhere but in its add-mask command', async () => {
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'Successful' }] })
+describe.concurrent('secrets', () => {
+  test('with step debug on, no secret appears anywhere but in its add-mask command', async ctx => {
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'Successful' }] }, ctx)
     const digest = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'snapshot-id': 'latest' }), { env: { RUNNER_DEBUG: '1' } })
     const sa = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'cluster-name': 'nope' }), { env: { RUNNER_DEBUG: '1' } })
     expect(digest.exitCode).toBe(0)
@@ -164,8 +164,8 @@ describe('secrets', () => {
     expect(sa.stdout).toContain(`::add-mask::${tokens[0]}`)
   })
 
-  test('a secret is masked even when the inputs are bad', async () => {
-    const atlas = await emulator()
+  test('a secret is masked even when the inputs are bad', async ctx => {
+    const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'cluster-name': '' }))
     expect(run.exitCode).toBe(1)
     expect(run.stdout.split('\n')[0]).toBe(`::add-mask::${API_KEY.privateKey}`)

@@ -6,9 +6,9 @@ import { failureOf, useEmulator } from './helpers.js'
 
 const emulator = useEmulator()
 
-describe('job summary', () => {
-  test('on success: what was exported where, the snapshot chosen as latest, the custom data', async () => {
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'Successful', exportStatus: { exportedCollections: 7, totalCollections: 7 } }] })
+describe.concurrent('job summary', () => {
+  test('on success: what was exported where, the snapshot chosen as latest, the custom data', async ctx => {
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'Successful', exportStatus: { exportedCollections: 7, totalCollections: 7 } }] }, ctx)
     const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'snapshot-id': 'latest', 'custom-data': 'ticket=OPS-9' }))
     expect(run.exitCode).toBe(0)
     const job = atlas.jobs[0]
@@ -33,8 +33,8 @@ describe('job summary', () => {
     expect(run.annotations).toEqual([])
   })
 
-  test('on an Atlas error: what failed, the errorCode and the hint; error-code output; one titled annotation', async () => {
-    const atlas = await emulator({ accessListDeniesIp: '198.51.100.23' })
+  test('on an Atlas error: what failed, the errorCode and the hint; error-code output; one titled annotation', async ctx => {
+    const atlas = await emulator({ accessListDeniesIp: '198.51.100.23' }, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }))
     expect(run.exitCode).toBe(1)
     expect(run.outputs['error-code']).toBe('IP_ADDRESS_NOT_ON_ACCESS_LIST')
@@ -48,10 +48,13 @@ describe('job summary', () => {
     expect(run.summary).toMatch(/- What to do: The API access list of the API key .* must allow this runner's address 198\.51\.100\.23\./)
   })
 
-  test('on a Failed job: the job, its stateReason, and error-code from stateReason', async () => {
-    const atlas = await emulator({
-      exportTimeline: [{ state: 'Queued' }, { state: 'Failed', stateReason: { errorCode: 'EXPORT_FAILED_KMS', message: 'The KMS key could not be reached.' } }]
-    })
+  test('on a Failed job: the job, its stateReason, and error-code from stateReason', async ctx => {
+    const atlas = await emulator(
+      {
+        exportTimeline: [{ state: 'Queued' }, { state: 'Failed', stateReason: { errorCode: 'EXPORT_FAILED_KMS', message: 'The KMS key could not be reached.' } }]
+      },
+      ctx
+    )
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(1)
     expect(run.outputs['error-code']).toBe('EXPORT_FAILED_KMS')
@@ -62,24 +65,24 @@ describe('job summary', () => {
     expect(failureOf(run).message).toContain('EXPORT_FAILED_KMS')
   })
 
-  test('on bad inputs too, with nothing secret in it', async () => {
-    const atlas = await emulator()
+  test('on bad inputs too, with nothing secret in it', async ctx => {
+    const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { wait: 'soon' }))
     expect(run.summary).toContain("**Checking the inputs** failed: Input 'wait' must be true or false; got 'soon'")
     expect(run.summary).not.toContain(digestInputs('')['private-key'])
   })
 
-  test('without waiting: the job started and runs on', async () => {
-    const atlas = await emulator()
+  test('without waiting: the job started and runs on', async ctx => {
+    const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url))
     expect(run.summary).toContain('## 🚀 Atlas snapshot export started (Queued)')
     expect(run.summary).toContain('The export runs on in Atlas')
   })
 })
 
-test('a wait of many polls stays calm: state changes only, each poll under debug', async () => {
+test.concurrent('a wait of many polls stays calm: state changes only, each poll under debug', async ctx => {
   const steps = [{ state: 'Queued' }, { state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }]
-  const atlas = await emulator({ exportTimeline: steps })
+  const atlas = await emulator({ exportTimeline: steps }, ctx)
   const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
   expect(run.exitCode).toBe(0)
   const lines = run.stdout.split('\n')

@@ -51,10 +51,6 @@ export class AtlasClient {
 
   constructor(private readonly options: AtlasClientOptions) {}
 
-  get authKind(): Authenticator['kind'] {
-    return this.options.auth.kind
-  }
-
   /**
    * One call, with the retry policy: a read is repeated after any passing trouble, a
    * create only when Atlas cannot have acted on it. What is left is thrown.
