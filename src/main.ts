@@ -13,6 +13,7 @@ import { startExport } from './export-jobs.js'
 import { followExportJob } from './follow.js'
 import { getInputs, type Inputs } from './inputs.js'
 import { Outputs } from './outputs.js'
+import { onCancel } from './cancel.js'
 import { chooseSnapshot, resolveBucket } from './resolve.js'
 import { currentRun } from './run-context.js'
 import { writeSummary, type Failure, type RunReport } from './summary.js'
@@ -23,6 +24,12 @@ export async function run(): Promise<void> {
   const outputs = new Outputs()
   const report: RunReport = { stage: 'inputs', runUrl: currentRun().url }
   let client: AtlasClient | undefined
+  const stopWatching = onCancel(async signal => {
+    report.failure = { message: cancelledMessage(signal, report) }
+    core.info(report.failure.message)
+    await client?.close()
+    await writeSummary(report)
+  })
   try {
     const inputs = getInputs()
     report.inputs = inputs
@@ -67,6 +74,7 @@ export async function run(): Promise<void> {
     report.failure = describeFailure(error)
     fail(error, report.failure, outputs)
   } finally {
+    stopWatching()
     await client?.close()
   }
   if (report.job) await core.group('Export job document', async () => core.info(JSON.stringify(report.job, null, 2)))
@@ -87,6 +95,13 @@ function logSettings(inputs: Inputs): void {
   core.info(`Wait:         ${inputs.wait ? `yes, polling every ${formatDuration(inputs.pollIntervalMs)}` : 'no'}; the run takes at most ${formatDuration(inputs.waitTimeoutMs)}`)
   if (inputs.dryRun) core.info('Dry run:      yes, nothing will be created')
   core.endGroup()
+}
+
+function cancelledMessage(signal: string, report: RunReport): string {
+  const job = report.job
+  return job
+    ? `The run was cancelled (${signal}). Export job ${job.id} (${job.state}) goes on in Atlas; a re-run takes it over.`
+    : `The run was cancelled (${signal}) before an export job was created.`
 }
 
 /** One annotation with a title, the hint on its own line, no stack trace (that goes to debug). */

@@ -93,3 +93,30 @@ test.concurrent('a wait of many polls stays calm: state changes only, each poll 
   expect(lines.filter(l => /^::debug::Poll \d+ after/.test(l))).toHaveLength(7)
   expect(atlas.apiRequests({ method: 'GET' })).toHaveLength(7)
 })
+
+describe.concurrent('a cancelled run', () => {
+  test('while waiting: gives the token back, leaves outputs and a summary saying the export goes on', async ctx => {
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, ...Array.from({ length: 50 }, () => ({ state: 'InProgress' }))] }, ctx)
+    const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }), {
+      cancelWhen: { log: /Queued → InProgress/, signal: 'SIGINT' }
+    })
+    const id = atlas.jobs[0]?.id
+    expect(run.exitCode).toBe(130)
+    expect(run.stdout).toContain(`The run was cancelled (SIGINT). Export job ${id} (InProgress) goes on in Atlas; a re-run takes it over.`)
+    expect(run.outputs).toMatchObject({ 'export-job-id': id, state: 'InProgress' })
+    expect(run.summary).toContain('**Waiting for the export job** failed: The run was cancelled (SIGINT).')
+    expect(atlas.tokensIssued).toBe(1)
+    expect(atlas.tokensRevoked).toBe(1)
+    expect(atlas.jobs).toHaveLength(1)
+  })
+
+  test('before the export exists (SIGTERM while the snapshot is taken): says so', async ctx => {
+    const atlas = await emulator({ snapshotTimeline: Array.from({ length: 50 }, () => ({ status: 'inProgress' as const })) }, ctx)
+    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s' }), {
+      cancelWhen: { log: /queued → inProgress/, signal: 'SIGTERM' }
+    })
+    expect(run.exitCode).toBe(130)
+    expect(run.summary).toContain('**Taking the on-demand snapshot** failed: The run was cancelled (SIGTERM) before an export job was created.')
+    expect(atlas.jobs).toHaveLength(0)
+  })
+})

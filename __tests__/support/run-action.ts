@@ -36,6 +36,8 @@ export interface RunOptions {
   readonly env?: Record<string, string>
   readonly node?: string
   readonly timeoutMs?: number
+  /** Send this signal as soon as the step's log matches (a cancelled workflow run). */
+  readonly cancelWhen?: { readonly log: RegExp; readonly signal: NodeJS.Signals }
 }
 
 interface ActionYml {
@@ -84,7 +86,14 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   const child = spawn(options.node ?? process.env.ACTION_NODE ?? process.execPath, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', chunk => (stdout += String(chunk)))
+  let cancelled = false
+  child.stdout.on('data', chunk => {
+    stdout += String(chunk)
+    if (options.cancelWhen && !cancelled && options.cancelWhen.log.test(stdout)) {
+      cancelled = true
+      child.kill(options.cancelWhen.signal)
+    }
+  })
   child.stderr.on('data', chunk => (stderr += String(chunk)))
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
   const exitCode = await new Promise<number | null>(resolve => child.on('close', code => resolve(code)))
