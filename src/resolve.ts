@@ -11,7 +11,7 @@ import { followSnapshot, type FollowOptions } from './follow.js'
 import type { Inputs } from './inputs.js'
 import type { RunReport } from './summary.js'
 import { snapshotDescription, currentRun } from './run-context.js'
-import { findLatestSnapshot, getSnapshot, takeSnapshot, whyNotExportable } from './snapshots.js'
+import { findLatestSnapshot, getSnapshot, takeSnapshotOnce, whyNotExportable } from './snapshots.js'
 
 export async function resolveBucket(client: AtlasClient, inputs: Inputs): Promise<NonNullable<RunReport['bucket']>> {
   if (inputs.bucket.kind === 'name') {
@@ -56,7 +56,8 @@ export async function chooseSnapshot(
     return { origin: 'new' }
   }
   report.stage = 'take-snapshot'
-  const taken = await takeSnapshot(client, cluster, { description: snapshotDescription(currentRun()), retentionInDays: inputs.snapshotRetentionDays })
+  const request = { description: snapshotDescription(currentRun()), retentionInDays: inputs.snapshotRetentionDays }
+  const taken = await takeSnapshotOnce(client, cluster, request, core.info)
   report.snapshot = { id: taken.id, origin: 'new' }
   onSnapshotId(taken.id)
   core.info(`Taking on-demand snapshot ${taken.id} of ${cluster.clusterName} (${taken.status}, kept ${inputs.snapshotRetentionDays} days); waiting until it is completed.`)

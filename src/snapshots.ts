@@ -4,6 +4,7 @@
  */
 import { API_VERSION, type AtlasClient } from './atlas/client.js'
 import { listAll, type Page } from './atlas/pages.js'
+import { classify, failureSummary } from './atlas/retry.js'
 import { backupPath, type ClusterRef } from './cluster.js'
 
 /** `DiskBackupReplicaSet` / `DiskBackupShardedClusterSnapshot`, the fields we read. */
@@ -83,6 +84,38 @@ export async function takeSnapshot(client: AtlasClient, cluster: ClusterRef, req
     version: API_VERSION.exports,
     body: { description: request.description, retentionInDays: request.retentionInDays }
   })
+}
+
+const MAX_TAKE_ATTEMPTS = 3
+
+/**
+ * Takes the on-demand snapshot, never two: after an answer that leaves it open whether
+ * Atlas took it (a timeout or reset after sending, 500, 502, 504), the cluster's
+ * snapshots are searched for this request's description, which names the run and its
+ * attempt; only when none has it is the request sent again.
+ */
+export async function takeSnapshotOnce(
+  client: AtlasClient,
+  cluster: ClusterRef,
+  request: OnDemandRequest,
+  info: (message: string) => void
+): Promise<Snapshot> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await takeSnapshot(client, cluster, request)
+    } catch (error) {
+      if (classify(error) !== 'ambiguous') throw error
+      info(`${failureSummary(error)} to the snapshot request, which may have reached Atlas: looking for the snapshot before asking again.`)
+      const path = `${backupPath(cluster)}/snapshots`
+      const ours = (await listAll<Snapshot>(client, path, API_VERSION.exports)).find(s => s.description === request.description && s.snapshotType === 'onDemand')
+      if (ours) {
+        info(`Found snapshot ${ours.id} (${ours.status}) taken by that request: using it.`)
+        return ours
+      }
+      if (attempt >= MAX_TAKE_ATTEMPTS) throw error
+      info('No snapshot was taken: asking again.')
+    }
+  }
 }
 
 /** `completed` and `failed` end a snapshot. */

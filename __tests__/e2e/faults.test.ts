@@ -157,3 +157,28 @@ describe.concurrent('a long wait stays alive', () => {
     expect(accepted).toEqual(['00000001', '00000002', '00000001', '00000002', '00000001', '00000002', '00000001'])
   })
 })
+
+describe.concurrent('the on-demand snapshot request', () => {
+  test.for<[string, Fault]>([
+    ['a 500 after Atlas took the snapshot', apiError(500, 'UNEXPECTED_ERROR')],
+    ['a reset after Atlas took the snapshot', { reset: true }]
+  ])('%s: found by its description (run and attempt), never a second', async ([_name, fault], ctx) => {
+    const atlas = await emulator({}, ctx)
+    atlas.inject({ method: 'POST', path: /\/backup\/snapshots$/, afterProcessing: true, fault })
+    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s' }))
+    expect(run.exitCode).toBe(0)
+    const onDemand = atlas.projects[0]!.clusters.find(c => c.name === 'cluster-989')!.snapshots.filter(s => s.description?.startsWith('atlas-snapshot-export:'))
+    expect(onDemand).toHaveLength(1)
+    expect(run.stdout).toContain(`Found snapshot ${onDemand[0]?.id} (queued) taken by that request: using it.`)
+    expect(atlas.jobs.map(j => j.snapshotId)).toEqual([onDemand[0]?.id])
+  })
+
+  test('a 502 before Atlas saw it: nothing found, asked again, one snapshot', async ctx => {
+    const atlas = await emulator({}, ctx)
+    atlas.inject({ method: 'POST', path: /\/backup\/snapshots$/, fault: apiError(502, 'BAD_GATEWAY') })
+    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain('No snapshot was taken: asking again.')
+    expect(atlas.projects[0]!.clusters.find(c => c.name === 'cluster-989')!.snapshots.filter(s => s.snapshotType === 'onDemand' && s.description?.startsWith('atlas-snapshot-export:'))).toHaveLength(1)
+  })
+})
