@@ -4,8 +4,8 @@
 import { API_VERSION, type AtlasClient } from './atlas/client.js'
 import { AtlasError } from './atlas/errors.js'
 import { listAll } from './atlas/pages.js'
-import { classify, failureSummary } from './atlas/retry.js'
 import { backupPath, type ClusterRef } from './cluster.js'
+import { createOnce } from './create-once.js'
 import type { CustomDatum } from './custom-data.js'
 
 export type ExportState = 'Queued' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelled'
@@ -67,44 +67,33 @@ export interface StartOptions {
 
 // Atlas stamps createdAt to the second with its own clock: allow for both.
 const CLOCK_SKEW_MS = 60_000
-const MAX_CREATE_ATTEMPTS = 3
 
 /**
- * Creates the export job, never two. A create that may have reached Atlas (a timeout
- * or reset after sending, 500, 502, 504) is followed by a look at the cluster's jobs:
- * one with the same snapshot and bucket created since the attempt began is ours.
- * Only when there is none is the POST sent again. A 409 (Atlas allows one active
- * export per snapshot) takes over the active job of the same snapshot and bucket,
- * which is what re-running a failed workflow run needs.
+ * Creates the export job, never two: after an ambiguous failure, the job with the same
+ * snapshot and bucket created since the attempt began is ours. A 409 (Atlas allows one
+ * active export per snapshot) takes over the active job of the same snapshot and
+ * bucket, which is what re-running a failed workflow run needs.
  */
 export async function startExport(client: AtlasClient, cluster: ClusterRef, request: ExportRequest, options: StartOptions): Promise<StartedExport> {
-  const now = options.now ?? Date.now
-  for (let attempt = 1; ; attempt++) {
-    const attemptStartedAt = now()
-    try {
-      return { job: await createExportJob(client, cluster, request), origin: 'created' }
-    } catch (error) {
-      if (error instanceof AtlasError && error.status === 409) {
-        const active = (await listExportJobs(client, cluster)).find(
-          job => sameExport(job, request) && /^(queued|inprogress)$/i.test(job.state)
-        )
-        if (!active) throw error
-        options.info(`An export of snapshot ${request.snapshotId} to this bucket is already ${active.state}: taking over job ${active.id} instead of creating another.`)
-        return { job: active, origin: 'resumed' }
-      }
-      if (classify(error) !== 'ambiguous') throw error
-      options.info(`${failureSummary(error)} to the create, which may have reached Atlas: looking for the job before trying again.`)
-      const since = Math.floor(attemptStartedAt / 1000) * 1000 - CLOCK_SKEW_MS
-      const ours = (await listExportJobs(client, cluster)).find(
-        job => sameExport(job, request) && Date.parse(job.createdAt ?? '') >= since
-      )
-      if (ours) {
-        options.info(`Found export job ${ours.id} (${ours.state}) created by that request: using it.`)
-        return { job: ours, origin: 'recovered' }
-      }
-      if (attempt >= MAX_CREATE_ATTEMPTS) throw error
-      options.info('No job was created: sending the create again.')
-    }
+  try {
+    const { value: job, recovered } = await createOnce({
+      what: 'the create',
+      create: () => createExportJob(client, cluster, request),
+      find: async since => {
+        const from = Math.floor(since / 1000) * 1000 - CLOCK_SKEW_MS
+        return (await listExportJobs(client, cluster)).find(job => sameExport(job, request) && Date.parse(job.createdAt ?? '') >= from)
+      },
+      found: job => `Found export job ${job.id} (${job.state}) created by that request: using it.`,
+      info: options.info,
+      now: options.now
+    })
+    return { job, origin: recovered ? 'recovered' : 'created' }
+  } catch (error) {
+    if (!(error instanceof AtlasError && error.status === 409)) throw error
+    const active = (await listExportJobs(client, cluster)).find(job => sameExport(job, request) && /^(queued|inprogress)$/i.test(job.state))
+    if (!active) throw error
+    options.info(`An export of snapshot ${request.snapshotId} to this bucket is already ${active.state}: taking over job ${active.id} instead of creating another.`)
+    return { job: active, origin: 'resumed' }
   }
 }
 

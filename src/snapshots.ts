@@ -4,7 +4,7 @@
  */
 import { API_VERSION, type AtlasClient } from './atlas/client.js'
 import { listAll, type Page } from './atlas/pages.js'
-import { classify, failureSummary } from './atlas/retry.js'
+import { createOnce } from './create-once.js'
 import { backupPath, type ClusterRef } from './cluster.js'
 
 /** `DiskBackupReplicaSet` / `DiskBackupShardedClusterSnapshot`, the fields we read. */
@@ -86,13 +86,9 @@ export async function takeSnapshot(client: AtlasClient, cluster: ClusterRef, req
   })
 }
 
-const MAX_TAKE_ATTEMPTS = 3
-
 /**
- * Takes the on-demand snapshot, never two: after an answer that leaves it open whether
- * Atlas took it (a timeout or reset after sending, 500, 502, 504), the cluster's
- * snapshots are searched for this request's description, which names the run and its
- * attempt; only when none has it is the request sent again.
+ * Takes the on-demand snapshot, never two: after an ambiguous failure, the snapshot
+ * with this request's description (which names the run and its attempt) is ours.
  */
 export async function takeSnapshotOnce(
   client: AtlasClient,
@@ -100,22 +96,17 @@ export async function takeSnapshotOnce(
   request: OnDemandRequest,
   info: (message: string) => void
 ): Promise<Snapshot> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await takeSnapshot(client, cluster, request)
-    } catch (error) {
-      if (classify(error) !== 'ambiguous') throw error
-      info(`${failureSummary(error)} to the snapshot request, which may have reached Atlas: looking for the snapshot before asking again.`)
-      const path = `${backupPath(cluster)}/snapshots`
-      const ours = (await listAll<Snapshot>(client, path, API_VERSION.exports)).find(s => s.description === request.description && s.snapshotType === 'onDemand')
-      if (ours) {
-        info(`Found snapshot ${ours.id} (${ours.status}) taken by that request: using it.`)
-        return ours
-      }
-      if (attempt >= MAX_TAKE_ATTEMPTS) throw error
-      info('No snapshot was taken: asking again.')
-    }
-  }
+  const { value } = await createOnce({
+    what: 'the snapshot request',
+    create: () => takeSnapshot(client, cluster, request),
+    find: async () =>
+      (await listAll<Snapshot>(client, `${backupPath(cluster)}/snapshots`, API_VERSION.exports)).find(
+        snapshot => snapshot.description === request.description && snapshot.snapshotType === 'onDemand'
+      ),
+    found: snapshot => `Found snapshot ${snapshot.id} (${snapshot.status}) taken by that request: using it.`,
+    info
+  })
+  return value
 }
 
 /** `completed` and `failed` end a snapshot. */

@@ -62,7 +62,7 @@ describe.concurrent('the create call', () => {
     const run = await runAction(digestInputs(atlas.url, { 'request-timeout': '2s' }))
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
-    expect(run.stdout).toContain('Could not reach Atlas (no answer within 2s) to the create, which may have reached Atlas: looking for the job before trying again.')
+    expect(run.stdout).toContain('Could not reach Atlas (no answer within 2s) to the create, which may have reached Atlas: looking before trying again.')
     expect(run.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
   })
 
@@ -73,7 +73,7 @@ describe.concurrent('the create call', () => {
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
     expect(digestPosts(atlas).map(r => r.status)).toEqual([502, 200])
-    expect(run.stdout).toContain('No job was created: sending the create again.')
+    expect(run.stdout).toContain('Nothing was made: sending the create again.')
   })
 
   test('a re-run while the export is still going: 409, the active job is taken over and waited for', async ctx => {
@@ -178,7 +178,7 @@ describe.concurrent('the on-demand snapshot request', () => {
     atlas.inject({ method: 'POST', path: /\/backup\/snapshots$/, fault: apiError(502, 'BAD_GATEWAY') })
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
-    expect(run.stdout).toContain('No snapshot was taken: asking again.')
+    expect(run.stdout).toContain('Nothing was made: sending the snapshot request again.')
     expect(atlas.projects[0]!.clusters.find(c => c.name === 'cluster-989')!.snapshots.filter(s => s.snapshotType === 'onDemand' && s.description?.startsWith('atlas-snapshot-export:'))).toHaveLength(1)
   })
 })
