@@ -1,5 +1,5 @@
-/** What dist/index.js bundles may be shipped under our MIT license: permissive licenses only. */
-import { readFileSync } from 'node:fs'
+/** What dist/index.js bundles: permissive licenses only, and nothing it does not need. */
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { ROOT } from './support/run-action.js'
@@ -26,4 +26,10 @@ test('every bundled license is a permissive one, with its text', () => {
   const refused = entries.filter(e => !e.license.split(/ OR /).some(l => PERMISSIVE.has(l.replace(/[()]/g, ''))))
   expect(refused.map(e => `${e.name}: ${e.license}`)).toEqual([])
   for (const entry of entries) expect(entry.text.length, entry.name).toBeGreaterThan(200)
+})
+
+test('the bundle stays lean: at most 1 MB, and no Octokit but its error type', () => {
+  const bundle = join(ROOT, 'dist', 'index.js')
+  expect(statSync(bundle).size).toBeLessThanOrEqual(1_000_000)
+  expect(entries.map(e => e.name).filter(name => name.startsWith('@octokit/') && !name.startsWith('@octokit/request-error@'))).toEqual([])
 })
