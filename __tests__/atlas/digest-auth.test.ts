@@ -57,6 +57,17 @@ describe('DigestAuth against the emulator', () => {
     expect(statuses).toEqual([200, 200, 401])
   })
 
+  test('a request lost after Atlas counted its nc: the next one counts on, with no new challenge', async () => {
+    const atlas = await emulator()
+    const auth = new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport())
+    expect((await auth.send(`${atlas.url}${SNAPSHOTS}`, init)).status).toBe(200)
+    atlas.inject({ path: /snapshots$/, afterProcessing: true, fault: { reset: true } })
+    await expect(auth.send(`${atlas.url}${SNAPSHOTS}`, init)).rejects.toThrow()
+    expect((await auth.send(`${atlas.url}${SNAPSHOTS}`, init)).status).toBe(200)
+    expect(atlas.requests.map(r => r.status)).toEqual([401, 200, -2, 200])
+    expect(atlas.digest.noncesIssued).toBe(1)
+  })
+
   test('wrong keys: one challenge, one rejected answer, no loop', async () => {
     const atlas = await emulator()
     const auth = new DigestAuth(API_KEY.publicKey, 'wrong-private-key', createTransport())

@@ -32,6 +32,16 @@ class AtlasDigestClient extends DigestClient {
     return this.transport as typeof fetch
   }
 
+  override async fetch(url: string, options: object): Promise<Response> {
+    try {
+      return (await super.fetch(url, options)) as Response
+    } catch (error) {
+      // The request may have reached Atlas and used up its nc; the next one counts on.
+      if (this.hasAuth) this.state.nc++
+      throw error
+    }
+  }
+
   override parseAuth(header: string | null): void {
     const previousNonce = this.state.nonce
     super.parseAuth(header)
@@ -66,8 +76,7 @@ export class DigestAuth implements Authenticator {
    * digest-fetch; a second 401 comes back to the caller as the answer.
    */
   send(url: string, init: () => TimedRequestInit): Promise<Response> {
-    const exchange = (): Promise<Response> =>
-      this.client.fetch(url, { factory: init }) as Promise<Response>
+    const exchange = (): Promise<Response> => this.client.fetch(url, { factory: init })
     const result = this.queue.then(exchange, exchange)
     this.queue = result.catch(() => undefined)
     return result
