@@ -38,6 +38,10 @@ export function isTerminal(state: string): boolean {
   return TERMINAL.has(state.toLowerCase())
 }
 
+export function isSuccessful(state: string): boolean {
+  return state.toLowerCase() === 'successful'
+}
+
 export async function createExportJob(client: AtlasClient, cluster: ClusterRef, request: ExportRequest): Promise<ExportJob> {
   const job = await client.call<ExportJob>({
     method: 'POST',
@@ -90,7 +94,7 @@ export async function startExport(client: AtlasClient, cluster: ClusterRef, requ
     return { job, origin: recovered ? 'recovered' : 'created' }
   } catch (error) {
     if (!(error instanceof AtlasError && error.status === 409)) throw error
-    const active = (await listExportJobs(client, cluster)).find(job => sameExport(job, request) && /^(queued|inprogress)$/i.test(job.state))
+    const active = (await listExportJobs(client, cluster)).find(job => sameExport(job, request) && !isTerminal(job.state))
     if (!active) throw error
     options.info(`An export of snapshot ${request.snapshotId} to this bucket is already ${active.state}: taking over job ${active.id} instead of creating another.`)
     return { job: active, origin: 'resumed' }

@@ -7,7 +7,7 @@ import type { AtlasClient } from './atlas/client.js'
 import { failureSummary, isTransient } from './atlas/retry.js'
 import type { ClusterRef } from './cluster.js'
 import { formatDuration } from './duration.js'
-import { getExportJob, isTerminal, type ExportJob } from './export-jobs.js'
+import { getExportJob, isSuccessful, isTerminal, type ExportJob } from './export-jobs.js'
 import { collectionsText, ProgressLog } from './progress.js'
 import { getSnapshot, isSnapshotDone, type Snapshot } from './snapshots.js'
 import { ExportJobFailedError, pollUntil, WaitTimeoutError } from './wait.js'
@@ -45,7 +45,7 @@ export async function followExportJob(
     ...transient
   })
   if (outcome.kind === 'timed-out') throw WaitTimeoutError.forJob(outcome.last, Date.now() - options.startedAt)
-  if (!/^successful$/i.test(outcome.last.state)) throw new ExportJobFailedError(outcome.last)
+  if (!isSuccessful(outcome.last.state)) throw new ExportJobFailedError(outcome.last)
   core.info(`Export job ${outcome.last.id} is ${outcome.last.state}; files under ${outcome.last.prefix || '(no prefix)'}.`)
   return outcome.last
 }

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core'
 import { formatDuration } from './duration.js'
-import type { ExportJob, JobOrigin } from './export-jobs.js'
+import { isSuccessful, isTerminal, type ExportJob, type JobOrigin } from './export-jobs.js'
 import type { Inputs } from './inputs.js'
 import { collectionsText } from './progress.js'
 
@@ -62,7 +62,7 @@ export function renderSummary(report: RunReport): string {
     lines.push('')
     if (failure.errorCode) lines.push(`- Atlas error code: \`${escapeCode(failure.errorCode)}\``)
     if (failure.hint) lines.push(`- What to do: ${escape(failure.hint)}`)
-    if (report.job && !/^(successful|failed|cancelled)$/i.test(report.job.state)) {
+    if (report.job && !isTerminal(report.job.state)) {
       lines.push(`- The export job itself goes on in Atlas: \`${report.job.id}\`.`)
     }
     lines.push('')
@@ -79,7 +79,7 @@ function headline(report: RunReport): string {
   if (report.failure) return '❌ Atlas snapshot export failed'
   if (report.inputs?.dryRun) return '🧪 Atlas snapshot export: dry run, nothing exported'
   const state = report.job?.state ?? ''
-  if (/^successful$/i.test(state)) return '✅ Atlas snapshot export succeeded'
+  if (isSuccessful(state)) return '✅ Atlas snapshot export succeeded'
   return `🚀 Atlas snapshot export started (${state || 'no job'})`
 }
 
