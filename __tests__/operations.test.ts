@@ -2,7 +2,8 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { AtlasClient } from '../src/atlas/client.js'
 import { DigestAuth } from '../src/atlas/digest-auth.js'
 import { createTransport } from '../src/atlas/transport.js'
-import { createExportJob, getExportJob, isTerminal, listExportJobs } from '../src/export-jobs.js'
+import { getExportJob, isTerminal, listExportJobs, startExport, type ExportRequest } from '../src/export-jobs.js'
+import { silentLog } from '../src/log.js'
 import { findLatestSnapshot, pickLatestSnapshot, type Snapshot } from '../src/snapshots.js'
 import { atlasTime, startEmulator, type AtlasEmulator, type EmuSnapshot } from './support/emulator.js'
 import { findRecorded, loadRecorded, type Recorded } from './support/recorded.js'
@@ -101,12 +102,16 @@ describe('export operations against the emulator', () => {
     const client = clientFor(emu.url)
     const cluster = { projectId: PROJECT_ID, clusterName: CLUSTER }
     const customData = [{ key: 'b', value: '2' }, { key: 'a', value: '1' }]
-    const created = await createExportJob(client, cluster, { snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID, customData })
+    const { job: created } = await createExport(client, cluster, { snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID, customData })
     expect(created).toMatchObject({ snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID, state: 'Queued', customData })
     expect((await getExportJob(client, cluster, created.id)).state).toBe('InProgress')
     expect((await listExportJobs(client, cluster)).map(j => j.id)).toEqual([created.id])
   })
 })
+
+function createExport(client: AtlasClient, cluster: { projectId: string; clusterName: string }, request: ExportRequest) {
+  return startExport(client, cluster, request, { log: silentLog })
+}
 
 describe('replaying recorded Atlas responses', () => {
   const challenge = (): Recorded => findRecorded('Auth', 'digest-challenge')
@@ -118,7 +123,7 @@ describe('replaying recorded Atlas responses', () => {
     try {
       const client = clientFor(server.url)
       const cluster = { projectId: PROJECT_ID, clusterName: 'cluster-989' }
-      const job = await createExportJob(client, cluster, { snapshotId: '6a7943462c88faeba59ccf5f', exportBucketId: '6a794342c0eb9e7a17729455', customData: [] })
+      const { job } = await createExport(client, cluster, { snapshotId: '6a7943462c88faeba59ccf5f', exportBucketId: '6a794342c0eb9e7a17729455', customData: [] })
       expect(job).toMatchObject({ id: '6a7945592c88faeba59d5e8e', state: 'Queued', prefix: expect.stringMatching(/^exported_snapshots\//) })
       const states: string[] = []
       let current = job

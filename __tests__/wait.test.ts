@@ -1,23 +1,11 @@
 import { describe, expect, test } from 'vitest'
 import type { ExportJob } from '../src/export-jobs.js'
 import { isTerminal } from '../src/export-jobs.js'
-import { ExportJobFailedError, pollUntil, WaitTimeoutError, type Clock, type WaitOptions } from '../src/wait.js'
+import { ExportJobFailedError, pollUntil, WaitTimeoutError, type WaitOptions } from '../src/wait.js'
+import { fakeClock } from './support/fake-clock.js'
 
 const waitForJob = (initial: ExportJob, poll: () => Promise<ExportJob>, options: WaitOptions<ExportJob>) =>
   pollUntil(initial, poll, j => isTerminal(j.state), options)
-
-function fakeClock(): Clock & { sleeps: number[] } {
-  let now = 0
-  const sleeps: number[] = []
-  return {
-    sleeps,
-    now: () => now,
-    sleep: async ms => {
-      sleeps.push(ms)
-      now += ms
-    }
-  }
-}
 
 const job = (state: string, extra: Partial<ExportJob> = {}): ExportJob => ({ id: 'j1', exportBucketId: 'b', state, ...extra })
 

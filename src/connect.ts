@@ -2,14 +2,23 @@
 import * as core from '@actions/core'
 import { AtlasClient } from './atlas/client.js'
 import { DigestAuth } from './atlas/digest-auth.js'
+import { retryPolicyFrom } from './atlas/retry.js'
 import { ServiceAccountAuth } from './atlas/service-account-auth.js'
 import { createTransport } from './atlas/transport.js'
 import type { Inputs } from './inputs.js'
+import type { Log } from './log.js'
 import { USER_AGENT } from './version.js'
 
-/** `deadline`: the run's budget (start + wait-timeout); no retry waits past it. */
-export function connect(inputs: Inputs, deadline: number): AtlasClient {
-  const transport = createTransport({ timeoutMs: inputs.requestTimeoutMs })
+export interface ConnectOptions {
+  /** The run's budget (start + wait-timeout); no retry waits past it. */
+  readonly deadline: number
+  readonly log: Log
+  /** Aborted when the workflow run is cancelled. */
+  readonly signal: AbortSignal
+}
+
+export function connect(inputs: Inputs, { deadline, log, signal }: ConnectOptions): AtlasClient {
+  const transport = createTransport({ timeoutMs: inputs.requestTimeoutMs, userAgent: USER_AGENT })
   const { credentials } = inputs
   const auth =
     credentials.kind === 'digest'
@@ -21,15 +30,17 @@ export function connect(inputs: Inputs, deadline: number): AtlasClient {
           transport,
           userAgent: USER_AGENT,
           mask: core.setSecret,
-          warn: core.warning
+          warn: log.warning
         })
   return new AtlasClient({
     baseUrl: inputs.baseUrl,
     auth,
     envelope: inputs.envelope,
     userAgent: USER_AGENT,
-    log: core,
+    log,
     deadline,
-    requestTimeoutMs: inputs.requestTimeoutMs
+    signal,
+    requestTimeoutMs: inputs.requestTimeoutMs,
+    retryPolicy: retryPolicyFrom(process.env)
   })
 }

@@ -62,9 +62,12 @@ function parseJsonObject(text: string): CustomDatum[] {
     const match = MEMBER.exec(text)
     if (!match) throw new Error('must be a flat JSON object of strings')
     const key = JSON.parse(match[1] as string) as string
-    const raw = JSON.parse(match[2] as string) as unknown
+    const token = match[2] as string
+    // A number is kept as written (12345678901234567890, 1.10): String(JSON.parse(...))
+    // would round the one and shorten the other.
+    const value = token.startsWith('"') ? (JSON.parse(token) as string) : token
     if (key === '') throw new Error('has an empty key')
-    pairs.push({ key, value: String(raw) })
+    pairs.push({ key, value })
     if (match[3] === '}') return pairs
   }
 }

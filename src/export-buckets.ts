@@ -2,8 +2,9 @@
  * Export Buckets: by id (does it exist?) or by name (which id?). Version 2024-05-30,
  * whose id field is `_id` and which knows AWS, Azure and GCP buckets.
  */
-import { API_VERSION, type AtlasClient } from './atlas/client.js'
-import { listAll } from './atlas/pages.js'
+import { API_VERSION, type AtlasClient, type Expectation } from './atlas/client.js'
+import { isRecord } from './atlas/errors.js'
+import { listAll, pageOf } from './atlas/pages.js'
 
 export interface ExportBucket {
   readonly _id: string
@@ -11,16 +12,23 @@ export interface ExportBucket {
   readonly cloudProvider?: string
 }
 
+function isBucket(data: unknown): boolean {
+  return isRecord(data) && typeof data._id === 'string' && typeof data.bucketName === 'string'
+}
+
+const A_BUCKET: Expectation = { what: 'an Export Bucket', test: isBucket }
+const BUCKETS = pageOf('Export Buckets', isBucket)
+
 function bucketsPath(projectId: string): string {
   return `/api/atlas/v2/groups/${projectId}/backup/exportBuckets`
 }
 
 export async function getExportBucket(client: AtlasClient, projectId: string, id: string): Promise<ExportBucket> {
-  return client.call<ExportBucket>({ method: 'GET', path: `${bucketsPath(projectId)}/${id}`, version: API_VERSION.exportBuckets })
+  return client.call<ExportBucket>({ method: 'GET', path: `${bucketsPath(projectId)}/${id}`, version: API_VERSION.exportBuckets, expect: A_BUCKET })
 }
 
 export async function findExportBucketByName(client: AtlasClient, projectId: string, name: string): Promise<ExportBucket> {
-  const buckets = await listAll<ExportBucket>(client, bucketsPath(projectId), API_VERSION.exportBuckets)
+  const buckets = await listAll<ExportBucket>(client, bucketsPath(projectId), API_VERSION.exportBuckets, BUCKETS)
   return pickBucketByName(buckets, name)
 }
 

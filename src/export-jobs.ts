@@ -1,12 +1,12 @@
 /**
  * Export jobs: create (never twice), get, list. Each is one or a few calls of the client.
  */
-import { API_VERSION, type AtlasClient } from './atlas/client.js'
-import { AtlasError } from './atlas/errors.js'
-import { listAll } from './atlas/pages.js'
+import { API_VERSION, type AtlasCall, type AtlasClient, type Expectation } from './atlas/client.js'
+import { AtlasError, isRecord } from './atlas/errors.js'
+import { listAll, pageOf } from './atlas/pages.js'
 import { backupPath, type ClusterRef } from './cluster.js'
-import { createOnce } from './create-once.js'
 import type { CustomDatum } from './custom-data.js'
+import type { Log } from './log.js'
 
 export type ExportState = 'Queued' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelled'
 
@@ -42,8 +42,15 @@ export function isSuccessful(state: string): boolean {
   return state.toLowerCase() === 'successful'
 }
 
-export async function createExportJob(client: AtlasClient, cluster: ClusterRef, request: ExportRequest): Promise<ExportJob> {
-  const job = await client.call<ExportJob>({
+function isExportJob(data: unknown): boolean {
+  return isRecord(data) && typeof data.id === 'string' && typeof data.state === 'string'
+}
+
+const AN_EXPORT_JOB: Expectation = { what: 'an export job', test: isExportJob }
+const EXPORT_JOBS = pageOf('export jobs', isExportJob)
+
+function createCall(cluster: ClusterRef, request: ExportRequest): AtlasCall {
+  return {
     method: 'POST',
     path: `${backupPath(cluster)}/exports`,
     version: API_VERSION.exports,
@@ -51,9 +58,9 @@ export async function createExportJob(client: AtlasClient, cluster: ClusterRef, 
       snapshotId: request.snapshotId,
       exportBucketId: request.exportBucketId,
       ...(request.customData.length > 0 ? { customData: request.customData } : {})
-    }
-  })
-  return checkJob(job)
+    },
+    expect: AN_EXPORT_JOB
+  }
 }
 
 /** How the run came to its job: made now, found after a lost answer, or taken over from an earlier run. */
@@ -65,8 +72,7 @@ export interface StartedExport {
 }
 
 export interface StartOptions {
-  readonly info: (message: string) => void
-  readonly now?: () => number
+  readonly log: Pick<Log, 'info'>
 }
 
 // Atlas stamps createdAt to the second with its own clock: allow for both.
@@ -76,27 +82,26 @@ const CLOCK_SKEW_MS = 60_000
  * Creates the export job, never two: after an ambiguous failure, the job with the same
  * snapshot and bucket created since the attempt began is ours. A 409 (Atlas allows one
  * active export per snapshot) takes over the active job of the same snapshot and
- * bucket, which is what re-running a failed workflow run needs.
+ * bucket, which is what re-running a failed workflow run needs. A create that starts
+ * before the run's deadline keeps its whole retry policy.
  */
-export async function startExport(client: AtlasClient, cluster: ClusterRef, request: ExportRequest, options: StartOptions): Promise<StartedExport> {
+export async function startExport(atlas: AtlasClient, cluster: ClusterRef, request: ExportRequest, options: StartOptions): Promise<StartedExport> {
+  const client = atlas.withoutDeadline()
   try {
-    const { value: job, recovered } = await createOnce({
+    const { value: job, recovered } = await client.create<ExportJob>(createCall(cluster, request), {
       what: 'the create',
-      create: () => createExportJob(client, cluster, request),
       find: async since => {
         const from = Math.floor(since / 1000) * 1000 - CLOCK_SKEW_MS
         return (await listExportJobs(client, cluster)).find(job => sameExport(job, request) && Date.parse(job.createdAt ?? '') >= from)
       },
-      found: job => `Found export job ${job.id} (${job.state}) created by that request: using it.`,
-      info: options.info,
-      now: options.now
+      found: job => `Found export job ${job.id} (${job.state}) created by that request: using it.`
     })
     return { job, origin: recovered ? 'recovered' : 'created' }
   } catch (error) {
     if (!(error instanceof AtlasError && error.status === 409)) throw error
     const active = (await listExportJobs(client, cluster)).find(job => sameExport(job, request) && !isTerminal(job.state))
     if (!active) throw error
-    options.info(`An export of snapshot ${request.snapshotId} to this bucket is already ${active.state}: taking over job ${active.id} instead of creating another.`)
+    options.log.info(`An export of snapshot ${request.snapshotId} to this bucket is already ${active.state}: taking over job ${active.id} instead of creating another.`)
     return { job: active, origin: 'resumed' }
   }
 }
@@ -106,21 +111,14 @@ function sameExport(job: ExportJob, request: ExportRequest): boolean {
 }
 
 export async function getExportJob(client: AtlasClient, cluster: ClusterRef, jobId: string): Promise<ExportJob> {
-  const job = await client.call<ExportJob>({
+  return client.call<ExportJob>({
     method: 'GET',
     path: `${backupPath(cluster)}/exports/${jobId}`,
-    version: API_VERSION.exports
+    version: API_VERSION.exports,
+    expect: AN_EXPORT_JOB
   })
-  return checkJob(job)
 }
 
 export async function listExportJobs(client: AtlasClient, cluster: ClusterRef): Promise<ExportJob[]> {
-  return listAll<ExportJob>(client, `${backupPath(cluster)}/exports`, API_VERSION.exports)
-}
-
-function checkJob(job: ExportJob): ExportJob {
-  if (typeof job !== 'object' || job === null || typeof job.id !== 'string' || typeof job.state !== 'string') {
-    throw new Error(`Atlas answered with something that is not an export job: ${JSON.stringify(job).slice(0, 200)}`)
-  }
-  return job
+  return listAll<ExportJob>(client, `${backupPath(cluster)}/exports`, API_VERSION.exports, EXPORT_JOBS)
 }

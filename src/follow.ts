@@ -2,12 +2,13 @@
  * Following something in Atlas until it ends, with calm progress logs and outputs kept
  * current: an export job (`wait: true`), an on-demand snapshot (`snapshot-id: new`).
  */
-import * as core from '@actions/core'
 import type { AtlasClient } from './atlas/client.js'
 import { failureSummary, isTransient } from './atlas/retry.js'
 import type { ClusterRef } from './cluster.js'
+import { realClock, type Clock } from './clock.js'
 import { formatDuration } from './duration.js'
 import { getExportJob, isSuccessful, isTerminal, type ExportJob } from './export-jobs.js'
+import type { Log } from './log.js'
 import { collectionsText, ProgressLog } from './progress.js'
 import { getSnapshot, isSnapshotDone, type Snapshot } from './snapshots.js'
 import { ExportJobFailedError, pollUntil, WaitTimeoutError } from './wait.js'
@@ -16,11 +17,20 @@ export interface FollowOptions {
   readonly deadline: number
   readonly intervalMs: number
   readonly startedAt: number
+  readonly log: Pick<Log, 'info' | 'debug'>
+  readonly clock?: Clock
+  readonly signal?: AbortSignal | undefined
 }
 
-const transient = {
-  isTransient,
-  onPollError: (error: unknown) => core.info(`This poll failed (${failureSummary(error)}); the wait goes on.`)
+function pollOptions(options: FollowOptions) {
+  return {
+    deadline: options.deadline,
+    intervalMs: options.intervalMs,
+    clock: options.clock ?? realClock,
+    signal: options.signal,
+    isTransient,
+    onPollError: (error: unknown) => options.log.info(`This poll failed (${failureSummary(error)}); the wait goes on.`)
+  }
 }
 
 /** Until Successful; Failed, Cancelled or the deadline throw. `onJob` sees every job document. */
@@ -31,22 +41,22 @@ export async function followExportJob(
   options: FollowOptions,
   onJob: (job: ExportJob) => void
 ): Promise<ExportJob> {
-  core.info(
-    `Waiting for export job ${created.id}: a poll every ${formatDuration(options.intervalMs)}, for at most ${formatDuration(options.deadline - Date.now())} more (wait-timeout).`
+  const { log } = options
+  const clock = options.clock ?? realClock
+  log.info(
+    `Waiting for export job ${created.id}: a poll every ${formatDuration(options.intervalMs)}, for at most ${formatDuration(options.deadline - clock.now())} more (wait-timeout).`
   )
-  const progress = new ProgressLog(`Export job ${created.id}`, created.state, options.startedAt, core)
+  const progress = new ProgressLog(`Export job ${created.id}`, created.state, options.startedAt, log)
   const outcome = await pollUntil(created, () => getExportJob(client, cluster, created.id), job => isTerminal(job.state), {
-    deadline: options.deadline,
-    intervalMs: options.intervalMs,
+    ...pollOptions(options),
     onPoll: job => {
       onJob(job)
-      progress.poll(job.state, collectionsText(job), Date.now())
-    },
-    ...transient
+      progress.poll(job.state, collectionsText(job), clock.now())
+    }
   })
-  if (outcome.kind === 'timed-out') throw WaitTimeoutError.forJob(outcome.last, Date.now() - options.startedAt)
+  if (outcome.kind === 'timed-out') throw WaitTimeoutError.forJob(outcome.last, clock.now() - options.startedAt)
   if (!isSuccessful(outcome.last.state)) throw new ExportJobFailedError(outcome.last)
-  core.info(`Export job ${outcome.last.id} is ${outcome.last.state}; files under ${outcome.last.prefix || '(no prefix)'}.`)
+  log.info(`Export job ${outcome.last.id} is ${outcome.last.state}; files under ${outcome.last.prefix || '(no prefix)'}.`)
   return outcome.last
 }
 
@@ -58,26 +68,26 @@ export async function followSnapshot(
   retentionDays: number,
   options: FollowOptions
 ): Promise<Snapshot> {
+  const { log } = options
+  const clock = options.clock ?? realClock
   const sharded = taken.type === 'shardedCluster'
-  const progress = new ProgressLog(`Snapshot ${taken.id}`, taken.status ?? 'queued', options.startedAt, core)
+  const progress = new ProgressLog(`Snapshot ${taken.id}`, taken.status ?? 'queued', options.startedAt, log)
   const outcome = await pollUntil(taken, () => getSnapshot(client, cluster, taken.id, sharded), isSnapshotDone, {
-    deadline: options.deadline,
-    intervalMs: options.intervalMs,
-    onPoll: snapshot => progress.poll(snapshot.status ?? 'unknown', undefined, Date.now()),
-    ...transient
+    ...pollOptions(options),
+    onPoll: snapshot => progress.poll(snapshot.status ?? 'unknown', undefined, clock.now())
   })
   const snapshot = outcome.last
   if (outcome.kind === 'timed-out') {
     throw new WaitTimeoutError(
       `on-demand snapshot ${snapshot.id}`,
       snapshot.status ?? 'unknown',
-      Date.now() - options.startedAt,
+      clock.now() - options.startedAt,
       `Nothing was exported. The snapshot goes on in Atlas and is kept ${retentionDays} day${retentionDays === 1 ? '' : 's'}.`
     )
   }
   if (snapshot.status !== 'completed') {
     throw new Error(`On-demand snapshot ${snapshot.id} ended ${snapshot.status}: Atlas could not take it, and nothing was exported.`)
   }
-  core.info(`Snapshot ${snapshot.id} is completed (taken ${snapshot.createdAt ?? 'just now'}).`)
+  log.info(`Snapshot ${snapshot.id} is completed (taken ${snapshot.createdAt ?? 'just now'}).`)
   return snapshot
 }

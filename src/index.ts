@@ -1,3 +1,11 @@
+import * as core from '@actions/core'
 import { run } from './main.js'
 
-await run()
+// run() reports its own failures; this is the last guard, so that nothing, not even a
+// bug, ends the step with a stack trace of minified code instead of one annotation.
+try {
+  await run()
+} catch (error) {
+  core.error(error instanceof Error ? error.message : String(error), { title: 'Atlas export failed' })
+  process.exitCode = core.ExitCode.Failure
+}

@@ -48,7 +48,11 @@ export class Outputs {
   /** Only changes reach the output file: a wait of hundreds of polls stays small. */
   private write(name: string, value: string): void {
     if (this.written.get(name) === value) return
+    try {
+      this.set(name, value)
+    } catch (error) {
+      throw new Error(`Could not write the step output '${name}' (GITHUB_OUTPUT): ${(error as Error).message}`)
+    }
     this.written.set(name, value)
-    this.set(name, value)
   }
 }

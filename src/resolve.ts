@@ -3,26 +3,26 @@
  * (given, `latest`, or `new`: taken now and waited for). A dry run checks both exist
  * and creates nothing. Each costs no request it does not need.
  */
-import * as core from '@actions/core'
 import type { AtlasClient } from './atlas/client.js'
 import type { ClusterRef } from './cluster.js'
 import { findExportBucketByName, getExportBucket } from './export-buckets.js'
 import { followSnapshot, type FollowOptions } from './follow.js'
 import type { Inputs } from './inputs.js'
+import type { Log } from './log.js'
 import type { RunReport } from './summary.js'
 import { snapshotDescription, currentRun } from './run-context.js'
 import { findLatestSnapshot, getSnapshot, takeSnapshotOnce, whyNotExportable } from './snapshots.js'
 
-export async function resolveBucket(client: AtlasClient, inputs: Inputs): Promise<NonNullable<RunReport['bucket']>> {
+export async function resolveBucket(client: AtlasClient, inputs: Inputs, log: Pick<Log, 'info'>): Promise<NonNullable<RunReport['bucket']>> {
   if (inputs.bucket.kind === 'name') {
     const bucket = await findExportBucketByName(client, inputs.projectId, inputs.bucket.name)
-    core.info(`Export Bucket '${bucket.bucketName}' is ${bucket._id} (${bucket.cloudProvider ?? 'unknown cloud'}).`)
+    log.info(`Export Bucket '${bucket.bucketName}' is ${bucket._id} (${bucket.cloudProvider ?? 'unknown cloud'}).`)
     return { id: bucket._id, name: bucket.bucketName }
   }
   // Creating the export checks the bucket anyway; only a dry run asks for it on its own.
   if (!inputs.dryRun) return { id: inputs.bucket.id }
   const bucket = await getExportBucket(client, inputs.projectId, inputs.bucket.id)
-  core.info(`Export Bucket ${bucket._id} exists: '${bucket.bucketName}' (${bucket.cloudProvider ?? 'unknown cloud'}).`)
+  log.info(`Export Bucket ${bucket._id} exists: '${bucket.bucketName}' (${bucket.cloudProvider ?? 'unknown cloud'}).`)
   return { id: bucket._id, name: bucket.bucketName }
 }
 
@@ -35,12 +35,13 @@ export async function chooseSnapshot(
   onSnapshotId: (id: string) => void
 ): Promise<NonNullable<RunReport['snapshot']>> {
   const choice = inputs.snapshot
+  const { log } = follow
   if (choice.kind === 'id') {
     if (!inputs.dryRun) return { id: choice.id, origin: 'given' }
     const snapshot = await getSnapshot(client, cluster, choice.id)
     const why = whyNotExportable(snapshot)
     if (why) throw new Error(`Snapshot ${snapshot.id} of ${cluster.clusterName} cannot be exported: ${why}.`)
-    core.info(`Snapshot ${snapshot.id} exists and is completed (taken ${snapshot.createdAt}).`)
+    log.info(`Snapshot ${snapshot.id} exists and is completed (taken ${snapshot.createdAt}).`)
     return { id: snapshot.id, origin: 'given', createdAt: snapshot.createdAt }
   }
   if (choice.kind === 'latest') {
@@ -48,19 +49,19 @@ export async function chooseSnapshot(
     if (!latest) {
       throw new Error(`Cluster ${cluster.clusterName} has no exportable snapshot (status completed, not a fallback snapshot): nothing to export.`)
     }
-    core.info(`Latest exportable snapshot of ${cluster.clusterName}: ${latest.id} (created ${latest.createdAt}).`)
+    log.info(`Latest exportable snapshot of ${cluster.clusterName}: ${latest.id} (created ${latest.createdAt}).`)
     return { id: latest.id, origin: 'latest', createdAt: latest.createdAt }
   }
   if (inputs.dryRun) {
-    core.info(`Dry run: an on-demand snapshot of ${cluster.clusterName} would be taken (kept ${inputs.snapshotRetentionDays} days).`)
+    log.info(`Dry run: an on-demand snapshot of ${cluster.clusterName} would be taken (kept ${inputs.snapshotRetentionDays} days).`)
     return { origin: 'new' }
   }
   report.stage = 'take-snapshot'
   const request = { description: snapshotDescription(currentRun()), retentionInDays: inputs.snapshotRetentionDays }
-  const taken = await takeSnapshotOnce(client, cluster, request, core.info)
+  const taken = await takeSnapshotOnce(client, cluster, request)
   report.snapshot = { id: taken.id, origin: 'new' }
   onSnapshotId(taken.id)
-  core.info(`Taking on-demand snapshot ${taken.id} of ${cluster.clusterName} (${taken.status}, kept ${inputs.snapshotRetentionDays} days); waiting until it is completed.`)
+  log.info(`Taking on-demand snapshot ${taken.id} of ${cluster.clusterName} (${taken.status}, kept ${inputs.snapshotRetentionDays} days); waiting until it is completed.`)
   const snapshot = await followSnapshot(client, cluster, taken, inputs.snapshotRetentionDays, follow)
   return { id: snapshot.id, origin: 'new', createdAt: snapshot.createdAt }
 }

@@ -2,9 +2,9 @@
  * Snapshots: the newest exportable one (`latest`), one by id, and an on-demand one
  * taken now (`new`).
  */
-import { API_VERSION, type AtlasClient } from './atlas/client.js'
-import { listAll, type Page } from './atlas/pages.js'
-import { createOnce } from './create-once.js'
+import { API_VERSION, type AtlasClient, type Expectation } from './atlas/client.js'
+import { AtlasError, isRecord } from './atlas/errors.js'
+import { listAll, pageOf, type Page } from './atlas/pages.js'
 import { backupPath, type ClusterRef } from './cluster.js'
 
 /** `DiskBackupReplicaSet` / `DiskBackupShardedClusterSnapshot`, the fields we read. */
@@ -17,20 +17,39 @@ export interface Snapshot {
   readonly description?: string
 }
 
+function isSnapshot(data: unknown): boolean {
+  return isRecord(data) && typeof data.id === 'string'
+}
+
+const A_SNAPSHOT: Expectation = { what: 'a snapshot', test: isSnapshot }
+const SNAPSHOTS = pageOf('snapshots', isSnapshot)
+
+/**
+ * Every snapshot of the cluster. A sharded cluster's snapshots may be listed apart
+ * (its replica-set list empty): that list is asked when the first one is empty.
+ */
+async function listSnapshots(client: AtlasClient, cluster: ClusterRef): Promise<Snapshot[]> {
+  const snapshots = await listAll<Snapshot>(client, snapshotsPath(cluster), API_VERSION.exports, SNAPSHOTS)
+  return snapshots.length > 0 ? snapshots : listShardedSnapshots(client, cluster)
+}
+
+async function listShardedSnapshots(client: AtlasClient, cluster: ClusterRef): Promise<Snapshot[]> {
+  // The spec gives this list no paging parameters: one call returns it whole.
+  const page = await client.call<Page<Snapshot>>({ method: 'GET', path: `${snapshotsPath(cluster)}/shardedClusters`, version: API_VERSION.exports, expect: SNAPSHOTS })
+  return [...page.results]
+}
+
+function snapshotsPath(cluster: ClusterRef): string {
+  return `${backupPath(cluster)}/snapshots`
+}
+
 /**
  * The newest exportable snapshot: `completed`, not `fallback`, greatest `createdAt`
  * (list order is not documented, so it is never trusted). Sharded clusters keep their
  * snapshots under a list of their own, asked only when the replica-set list is empty.
  */
 export async function findLatestSnapshot(client: AtlasClient, cluster: ClusterRef): Promise<Snapshot | undefined> {
-  const path = `${backupPath(cluster)}/snapshots`
-  let snapshots = await listAll<Snapshot>(client, path, API_VERSION.exports)
-  if (snapshots.length === 0) {
-    // The spec gives this list no paging parameters: one call returns it whole.
-    const page = await client.call<Page<Snapshot>>({ method: 'GET', path: `${path}/shardedClusters`, version: API_VERSION.exports })
-    snapshots = Array.isArray(page.results) ? [...page.results] : []
-  }
-  return pickLatestSnapshot(snapshots)
+  return pickLatestSnapshot(await listSnapshots(client, cluster))
 }
 
 /** Pure: the rule of `snapshot-id: latest`. */
@@ -59,9 +78,14 @@ export function whyNotExportable(snapshot: Snapshot): string | undefined {
 
 /** One snapshot by id, replica set or sharded cluster (a sharded one lives under its own path). */
 export async function getSnapshot(client: AtlasClient, cluster: ClusterRef, id: string, sharded?: boolean): Promise<Snapshot> {
-  const path = `${backupPath(cluster)}/snapshots`
+  const path = snapshotsPath(cluster)
   const get = (shardedPath: boolean): Promise<Snapshot> =>
-    client.call<Snapshot>({ method: 'GET', path: shardedPath ? `${path}/shardedCluster/${id}` : `${path}/${id}`, version: API_VERSION.exports })
+    client.call<Snapshot>({
+      method: 'GET',
+      path: shardedPath ? `${path}/shardedCluster/${id}` : `${path}/${id}`,
+      version: API_VERSION.exports,
+      expect: A_SNAPSHOT
+    })
   if (sharded !== undefined) return get(sharded)
   try {
     return await get(false)
@@ -76,35 +100,38 @@ export interface OnDemandRequest {
   readonly retentionInDays: number
 }
 
-/** Takes an on-demand snapshot now; Atlas answers at once with it `queued`. */
-export async function takeSnapshot(client: AtlasClient, cluster: ClusterRef, request: OnDemandRequest): Promise<Snapshot> {
-  return client.call<Snapshot>({
-    method: 'POST',
-    path: `${backupPath(cluster)}/snapshots`,
-    version: API_VERSION.exports,
-    body: { description: request.description, retentionInDays: request.retentionInDays }
-  })
-}
-
 /**
- * Takes the on-demand snapshot, never two: after an ambiguous failure, the snapshot
- * with this request's description (which names the run and its attempt) is ours.
+ * Takes an on-demand snapshot (Atlas answers at once with it `queued`), never two:
+ * after an ambiguous failure, the snapshot with this request's description (which
+ * names the run and its attempt) is ours, in whichever list the cluster keeps it.
+ * A request that starts before the run's deadline keeps its whole retry policy.
  */
-export async function takeSnapshotOnce(
-  client: AtlasClient,
-  cluster: ClusterRef,
-  request: OnDemandRequest,
-  info: (message: string) => void
-): Promise<Snapshot> {
-  const { value } = await createOnce({
+export async function takeSnapshotOnce(atlas: AtlasClient, cluster: ClusterRef, request: OnDemandRequest): Promise<Snapshot> {
+  const client = atlas.withoutDeadline()
+  const call = {
+    method: 'POST',
+    path: snapshotsPath(cluster),
+    version: API_VERSION.exports,
+    body: { description: request.description, retentionInDays: request.retentionInDays },
+    expect: A_SNAPSHOT
+  } as const
+  const { value } = await client.create<Snapshot>(call, {
     what: 'the snapshot request',
-    create: () => takeSnapshot(client, cluster, request),
-    find: async () =>
-      (await listAll<Snapshot>(client, `${backupPath(cluster)}/snapshots`, API_VERSION.exports)).find(
-        snapshot => snapshot.description === request.description && snapshot.snapshotType === 'onDemand'
-      ),
-    found: snapshot => `Found snapshot ${snapshot.id} (${snapshot.status}) taken by that request: using it.`,
-    info
+    find: async () => {
+      const ours = (snapshot: Snapshot): boolean => snapshot.description === request.description && snapshot.snapshotType === 'onDemand'
+      // Whether Atlas lists a sharded cluster's snapshots with the replica sets' is not
+      // known: look in both lists before asking for another snapshot.
+      const found = (await listAll<Snapshot>(client, snapshotsPath(cluster), API_VERSION.exports, SNAPSHOTS)).find(ours)
+      if (found) return found
+      try {
+        return (await listShardedSnapshots(client, cluster)).find(ours)
+      } catch (error) {
+        // A replica set may have no sharded list at all: then there is nothing in it.
+        if (error instanceof AtlasError && (error.status === 400 || error.status === 404)) return undefined
+        throw error
+      }
+    },
+    found: snapshot => `Found snapshot ${snapshot.id} (${snapshot.status}) taken by that request: using it.`
   })
   return value
 }

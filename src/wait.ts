@@ -3,24 +3,17 @@
  * GET per poll interval until it is done or the deadline passes. Trouble that passes
  * does not end a wait; only the deadline does.
  */
+import { realClock, type Clock } from './clock.js'
 import { formatDuration } from './duration.js'
 import type { ExportJob } from './export-jobs.js'
-
-export interface Clock {
-  now(): number
-  sleep(ms: number): Promise<void>
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
-}
 
 export interface WaitOptions<T> {
   /** Absolute time (clock ms) after which no more polls are made. */
   readonly deadline: number
   readonly intervalMs: number
   readonly clock?: Clock
+  /** The run was cancelled: stop waiting at once. */
+  readonly signal?: AbortSignal | undefined
   /** Called with every document a poll returns, before the next sleep. */
   readonly onPoll?: (value: T) => void
   /** Trouble that passes (after the client's own retries): the wait goes on to the next poll. */
@@ -42,7 +35,7 @@ export async function pollUntil<T>(
     const remaining = options.deadline - clock.now()
     if (remaining <= 0) return { kind: 'timed-out', last }
     // The last poll lands on the deadline, so what ends just in time is seen.
-    await clock.sleep(Math.min(options.intervalMs, remaining))
+    await clock.sleep(Math.min(options.intervalMs, remaining), options.signal)
     try {
       last = await poll()
     } catch (error) {

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { AtlasClient, type AtlasClientOptions } from '../../src/atlas/client.js'
 import { DigestAuth } from '../../src/atlas/digest-auth.js'
-import { AtlasError } from '../../src/atlas/errors.js'
+import { AtlasError, UnreadableAnswerError } from '../../src/atlas/errors.js'
+import { classify } from '../../src/atlas/retry.js'
 import { ConnectionError, createTransport } from '../../src/atlas/transport.js'
+import { realClock } from '../../src/clock.js'
 import { startEmulator, type AtlasEmulator } from '../support/emulator.js'
 import { API_KEY, BUCKET_ID, CLUSTER, LATEST_SNAPSHOT_ID, PROJECT_ID, standardOptions } from '../support/scenario.js'
 
@@ -26,10 +28,7 @@ async function client(envelope = false, warnings: string[] = [], extra: Partial<
     envelope,
     userAgent: 'atlas-snapshot-export/test',
     log: { debug: () => undefined, info: message => infos.push(message), warning: message => warnings.push(message) },
-    sleep: async ms => {
-      sleeps.push(ms)
-    },
-    random: () => 0.5,
+    clock: { ...realClock, random: () => 0.5, sleep: async ms => void sleeps.push(ms) },
     ...extra
   })
 }
@@ -77,11 +76,13 @@ describe('AtlasClient', () => {
     expect(page.results).toHaveLength(5)
   })
 
-  test('a 200 whose body is not JSON is a clear error with the status', async () => {
+  test('a 200 whose body is not JSON is unreadable, not a verdict: named with the status, never taken for a create that failed', async () => {
     const atlas = await client()
     emu.inject({ path: /exports$/, fault: { status: 200, body: '{"id":"6a79', headers: { 'Content-Type': 'application/vnd.atlas.2023-01-01+json' } } })
     const error = await atlas.call(create).catch((e: unknown) => e)
-    expect((error as Error).message).toBe('Atlas API 200: non-JSON response (application/vnd.atlas.2023-01-01+json): {"id":"6a79')
+    expect(error).toBeInstanceOf(UnreadableAnswerError)
+    expect(classify(error)).toBe('ambiguous')
+    expect((error as Error).message).toBe('Atlas answered 200 to POST …/backup/exports with something unreadable: not JSON (application/vnd.atlas.2023-01-01+json): {"id":"6a79')
   })
 
   test('missing headers: a 401 without a challenge is a plain 401 (no loop); a 200 without a content type still parses', async () => {
@@ -120,7 +121,7 @@ describe('AtlasClient', () => {
     expect((error as ConnectionError).message).toMatch(/^Could not reach Atlas \(POST http:\/\/127\.0\.0\.1:\d+\/api\/atlas\/v2\/groups\/.+\/exports\): connect ECONNREFUSED/)
     expect((error as ConnectionError).mayHaveReachedServer).toBe(false)
     expect(infos).toHaveLength(5)
-    expect(infos[0]).toMatch(/^Could not reach Atlas \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) to POST …\/backup\/exports; retry 1 of 5 in 0\.5s\.$/)
+    expect(infos[0]).toMatch(/^Could not reach Atlas \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) to POST …\/backup\/exports; retry 1 of 5 in 0\.8s\.$/)
   })
 })
 
@@ -132,16 +133,16 @@ describe('the retry policy', () => {
     headers: { 'X-Error-Code': errorCode }
   })
 
-  test('503 is retried as is, with full-jitter exponential backoff, one log line each', async () => {
+  test('503 is retried as is, with exponential backoff and equal jitter (half to all of base * 2^n), one log line each', async () => {
     const atlas = await client()
     emu.inject({ path: /exports$/, times: 3, fault: json(503, 'SERVICE_UNAVAILABLE') })
     await atlas.call(create)
     expect(emu.jobs).toHaveLength(1)
-    expect(sleeps).toEqual([500, 1000, 2000])
+    expect(sleeps).toEqual([750, 1500, 3000])
     expect(infos).toEqual([
-      'Atlas answered 503 SERVICE_UNAVAILABLE to POST …/backup/exports; retry 1 of 5 in 0.5s.',
-      'Atlas answered 503 SERVICE_UNAVAILABLE to POST …/backup/exports; retry 2 of 5 in 1.0s.',
-      'Atlas answered 503 SERVICE_UNAVAILABLE to POST …/backup/exports; retry 3 of 5 in 2.0s.'
+      'Atlas answered 503 SERVICE_UNAVAILABLE to POST …/backup/exports; retry 1 of 5 in 0.8s.',
+      'Atlas answered 503 SERVICE_UNAVAILABLE to POST …/backup/exports; retry 2 of 5 in 1.5s.',
+      'Atlas answered 503 SERVICE_UNAVAILABLE to POST …/backup/exports; retry 3 of 5 in 3.0s.'
     ])
   })
 
@@ -199,6 +200,6 @@ describe('the retry policy', () => {
     const atlas = await client(false, [], { requestTimeoutMs: 300 })
     emu.inject({ path: /snapshots$/, fault: { hang: true } })
     await atlas.call(list)
-    expect(infos[0]).toBe('Could not reach Atlas (no answer within 0.3s) to GET …/backup/snapshots; retry 1 of 5 in 0.5s.')
+    expect(infos[0]).toBe('Could not reach Atlas (no answer within 0.3s) to GET …/backup/snapshots; retry 1 of 5 in 0.8s.')
   })
 })

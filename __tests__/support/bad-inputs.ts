@@ -1,5 +1,6 @@
 /** Arbitraries of bad values, one per input, for property tests and the bundle sweep. */
 import fc from 'fast-check'
+import { parseCustomData } from '../../src/custom-data.js'
 import { parseDuration } from '../../src/duration.js'
 
 /** One bad value per input kind, from fast-check: the rule it breaks is the filter. */
@@ -18,10 +19,20 @@ export const badValues: Record<string, fc.Arbitrary<string>> = {
   ),
   'snapshot-retention-days': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !(/^\d+$/.test(v.trim()) && Number(v.trim()) >= 1 && Number(v.trim()) <= 3650)),
   'dry-run': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^(true|false|yes|no|on|off)$/i.test(v.trim())),
+  // The rule is the parser's own: any string it refuses ('{}' is an empty object, fine).
   'custom-data': fc.oneof(
     fc.string({ minLength: 1 }).filter(v => !v.includes('=') && !v.includes('\n') && v.trim() !== '' && !v.trim().startsWith('#')),
     fc.constantFrom('{"a": [1]}', '{"a": null}', '{"a": ', '{"a":"1","a":"2"}', '[1, 2]')
-  )
+  ).filter(refusedCustomData)
+}
+
+function refusedCustomData(value: string): boolean {
+  try {
+    parseCustomData(value)
+    return false
+  } catch {
+    return true
+  }
 }
 
 function badDuration(value: string, min: number, max: number): boolean {

@@ -19,7 +19,8 @@ function findRoot(from: string): string {
     if (dirname(dir) === dir) throw new Error(`no action.yml above ${from}`)
   }
 }
-export const BUNDLE = join(ROOT, 'dist', 'index.js')
+/** The bundle the runner runs (dist/), or the one the test setup built from src/ (ACTION_BUNDLE). */
+export const BUNDLE = process.env.ACTION_BUNDLE ?? join(ROOT, 'dist', 'index.js')
 
 export interface ActionRun {
   readonly exitCode: number | null
@@ -78,6 +79,8 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_WORKFLOW: 'Nightly export',
     GITHUB_SERVER_URL: 'https://github.com',
+    // Backoff in tens of milliseconds: every retry is still made, none takes seconds.
+    ATLAS_EXPORT_BACKOFF_BASE_MS: '50',
     ...inputEnv(inputs),
     ...options.env
   }

@@ -1,9 +1,13 @@
 /**
- * The Atlas Admin API v2 client: versioned media types, the envelope, and one error
- * type for whatever Atlas (or something in between) answers with an error.
+ * The Atlas Admin API v2 client: versioned media types, the envelope, the one retry
+ * policy, and one error type for whatever Atlas (or something in between) answers
+ * with an error.
  */
+import { throwIfCancelled } from '../cancelled.js'
+import { realClock, type Clock } from '../clock.js'
+import type { Log } from '../log.js'
 import type { Authenticator } from './auth.js'
-import { AtlasError, isRecord, parseJson } from './errors.js'
+import { AtlasError, excerpt, isRecord, parseJson, UnreadableAnswerError } from './errors.js'
 import { backoffDelay, classify, DEFAULT_RETRY_POLICY, failureSummary, isRateLimited, retryAfterOf, type RetryPolicy } from './retry.js'
 import { DEFAULT_REQUEST_TIMEOUT_MS, type TimedRequestInit } from './transport.js'
 
@@ -21,12 +25,26 @@ export interface AtlasCall {
   readonly version: string
   readonly query?: Readonly<Record<string, string | number | boolean>>
   readonly body?: unknown
+  /**
+   * What a 2xx must look like (`an export job`, and a test of it). An answer that is
+   * not is unreadable: repeated if a read, looked for if a create.
+   */
+  readonly expect?: Expectation
 }
 
-export interface Logger {
-  debug(message: string): void
-  info(message: string): void
-  warning(message: string): void
+export interface Expectation {
+  readonly what: string
+  readonly test: (data: unknown) => boolean
+}
+
+/** After a create that may have reached Atlas: what it made, if anything. */
+export interface Lookup<T> {
+  /** `the create`, `the snapshot request`: for the log. */
+  readonly what: string
+  /** What an attempt that began at `since` (clock ms) made, if Atlas made anything. */
+  readonly find: (since: number) => Promise<T | undefined>
+  /** The log line for what `find` found. */
+  readonly found: (value: T) => string
 }
 
 export interface AtlasClientOptions {
@@ -34,50 +52,85 @@ export interface AtlasClientOptions {
   readonly auth: Authenticator
   readonly envelope: boolean
   readonly userAgent: string
-  readonly log: Logger
-  /** No attempt starts, and no wait runs, past this time (ms since the epoch): the run's budget. */
-  readonly deadline?: number
+  readonly log: Pick<Log, 'debug' | 'info' | 'warning'>
+  /** No attempt starts, and no retry waits, past this time (clock ms): the run's budget. */
+  readonly deadline?: number | undefined
   readonly requestTimeoutMs?: number
   readonly retryPolicy?: RetryPolicy
-  readonly random?: () => number
-  readonly sleep?: (ms: number) => Promise<void>
-  readonly now?: () => number
+  readonly clock?: Clock
+  /** The run was cancelled: no new request, no more waiting. */
+  readonly signal?: AbortSignal | undefined
 }
-
-const sleepFor = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 export class AtlasClient {
   private readonly warned = new Set<string>()
+  private readonly clock: Clock
 
-  constructor(private readonly options: AtlasClientOptions) {}
+  constructor(private readonly options: AtlasClientOptions) {
+    this.clock = options.clock ?? realClock
+  }
 
   /**
-   * One call, with the retry policy: a read is repeated after any passing trouble, a
-   * create only when Atlas cannot have acted on it. What is left is thrown.
+   * The same client without the run's deadline: a create that starts in time keeps its
+   * whole request timeout and retry policy (and so does the look for what it made),
+   * however long the wait before it took.
    */
+  withoutDeadline(): AtlasClient {
+    return new AtlasClient({ ...this.options, deadline: undefined })
+  }
+
+  /** One call, repeated after any passing trouble when Atlas cannot have acted on it twice. */
   async call<T>(call: AtlasCall): Promise<T> {
-    const { log, retryPolicy = DEFAULT_RETRY_POLICY, random = Math.random, sleep = sleepFor, now = Date.now } = this.options
+    return this.retrying<T>(call, undefined).then(result => result.value)
+  }
+
+  /**
+   * A create, never made twice: what Atlas surely did not act on is sent again; after
+   * an answer that may have come from a create that worked (a timeout, a reset, 500,
+   * 502, 504, an unreadable 2xx) it looks first, and sends again only when nothing is
+   * found. Between attempts it waits like every other call.
+   */
+  async create<T>(call: AtlasCall, lookup: Lookup<T>): Promise<{ value: T; recovered: boolean }> {
+    return this.retrying<T>(call, lookup)
+  }
+
+  private async retrying<T>(call: AtlasCall, lookup: Lookup<T> | undefined): Promise<{ value: T; recovered: boolean }> {
+    const { log, retryPolicy = DEFAULT_RETRY_POLICY, signal } = this.options
     const deadline = this.options.deadline ?? Infinity
+    const requestTimeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
     let failures = 0
     let rateLimited = 0
     for (;;) {
+      throwIfCancelled(signal)
+      const since = this.clock.now()
       try {
-        return await this.attempt<T>(call, Math.min(this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, Math.max(1_000, deadline - now())))
+        const timeoutMs = Math.min(requestTimeoutMs, Math.max(1_000, deadline - since))
+        return { value: await this.attempt<T>(call, timeoutMs), recovered: false }
       } catch (error) {
+        throwIfCancelled(signal)
         const kind = classify(error)
-        const repeatable = kind === 'safe' || (kind === 'ambiguous' && call.method === 'GET')
+        if (kind === 'final') throw error
+        if (kind === 'ambiguous' && call.method !== 'GET') {
+          if (!lookup) throw error
+          log.info(`${failureSummary(error)} to ${lookup.what}, which may have reached Atlas: looking before trying again.`)
+          const made = await lookup.find(since)
+          if (made !== undefined) {
+            log.info(lookup.found(made))
+            return { value: made, recovered: true }
+          }
+        }
         const limited = isRateLimited(error)
         const count = limited ? ++rateLimited : ++failures
         const max = (limited ? retryPolicy.maxRateLimitedAttempts : retryPolicy.maxAttempts) - 1
-        if (!repeatable || count > max) throw error
-        const delay = backoffDelay(count, retryAfterOf(error, now()), retryPolicy, random)
-        const what = `${failureSummary(error)} to ${call.method} ${shortPath(call.path)}`
-        if (now() + delay >= deadline) {
+        if (count > max) throw error
+        const delay = backoffDelay(count, retryAfterOf(error, this.clock.now()), retryPolicy, this.clock.random)
+        const what = lookup && kind === 'ambiguous' ? `Nothing was made: sending ${lookup.what} again` : `${failureSummary(error)} to ${call.method} ${shortPath(call.path)}`
+        if (this.clock.now() + delay >= deadline) {
           log.info(`${what}; not retried: the run's time (wait-timeout) is spent.`)
           throw error
         }
         log.info(`${what}; retry ${count} of ${max} in ${(delay / 1000).toFixed(1)}s.`)
-        await sleep(delay)
+        await this.clock.sleep(delay, signal)
       }
     }
   }
@@ -89,6 +142,7 @@ export class AtlasClient {
     this.options.log.debug(`Atlas ${call.method} ${url}`)
     const response = await this.options.auth.send(url, (): TimedRequestInit => ({
       timeoutMs,
+      cancel: this.options.signal,
       method: call.method,
       headers: {
         Accept: mediaType,
@@ -100,18 +154,19 @@ export class AtlasClient {
     const text = await response.text()
     this.options.log.debug(`Atlas answered ${response.status} (${text.length} bytes)`)
     this.warnOnDeprecation(response.headers, call.version)
-    const { status, data } = this.unwrap(response.status, parseJson(text))
+    const parsed = parseJson(text)
+    const { status, data } = this.unwrap(response.status, parsed)
 
-    if (status >= 300 || data === undefined) {
-      throw new AtlasError({
-        status,
-        method: call.method,
-        url,
-        responseHeaders: response.headers,
-        body: text,
-        data,
-        authKind: this.options.auth.kind
-      })
+    if (status >= 300) {
+      throw new AtlasError({ status, method: call.method, url, responseHeaders: response.headers, body: text, data, authKind: this.options.auth.kind })
+    }
+    const where = `${call.method} ${shortPath(call.path)}`
+    if (data === undefined) {
+      const type = response.headers.get('content-type')?.split(';')[0]?.trim() || 'no content type'
+      throw new UnreadableAnswerError(status, where, text.trim() === '' ? 'an empty body' : `not JSON (${type}): ${excerpt(text, 80)}`)
+    }
+    if (call.expect && !call.expect.test(data)) {
+      throw new UnreadableAnswerError(status, where, `not ${call.expect.what}: ${excerpt(JSON.stringify(data), 80)}`)
     }
     return data as T
   }

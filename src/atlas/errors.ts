@@ -45,6 +45,24 @@ export class AtlasError extends RequestError {
   }
 }
 
+/**
+ * A 2xx whose body is not what the call expects: cut short, an HTML page from something
+ * in between, the wrong shape. Not a verdict: the request may well have worked, so a
+ * read is repeated and a create looks for what it may have made.
+ */
+export class UnreadableAnswerError extends Error {
+  constructor(
+    readonly status: number,
+    /** `GET …/exports/6a79…` */
+    readonly where: string,
+    /** What was wrong, in a few words: `not JSON (text/html): <html>…`, `not an export job`. */
+    readonly why: string
+  ) {
+    super(`Atlas answered ${status} to ${where} with something unreadable: ${why}`)
+    this.name = 'UnreadableAnswerError'
+  }
+}
+
 interface Facts {
   errorCode: string | undefined
   detail: string

@@ -3,7 +3,8 @@
  * the moment it arrives, renewed shortly before it expires, revoked at the end.
  */
 import type { Authenticator } from './auth.js'
-import { AtlasError, isRecord, parseJson } from './errors.js'
+import { CancelledError } from '../cancelled.js'
+import { AtlasError, isRecord, parseJson, UnreadableAnswerError } from './errors.js'
 import type { TimedRequestInit, Transport } from './transport.js'
 
 export interface ServiceAccountOptions {
@@ -18,6 +19,9 @@ export interface ServiceAccountOptions {
   readonly now?: () => number
 }
 
+/** A revoke at the end of the run must not hold up a cancelled run past the runner's grace. */
+const REVOKE_TIMEOUT_MS = 2_000
+
 // Terraform renews 10 minutes early; a run rarely lasts past one token, and an
 // export wait of hours renews a handful of times at most. A shorter-lived token is
 // renewed in its last quarter.
@@ -26,9 +30,11 @@ const DEFAULT_LIFETIME_S = 3600
 /** 401s that a new token would not cure: the credential lacks access, it is not expired. */
 const NOT_A_TOKEN_PROBLEM = new Set(['USER_UNAUTHORIZED', 'NOT_IN_GROUP', 'USER_CANNOT_ACCESS_GROUP'])
 
+/** The time limit and cancel signal of the request that needs the token. */
+type Limits = Pick<TimedRequestInit, 'timeoutMs' | 'cancel'>
+
 interface Token {
   readonly value: string
-  readonly expiresAt: number
   readonly renewAt: number
 }
 
@@ -38,6 +44,7 @@ export class ServiceAccountAuth implements Authenticator {
   private minting: Promise<Token> | undefined
   private readonly basic: string
   private readonly now: () => number
+  private closed = false
 
   constructor(private readonly options: ServiceAccountOptions) {
     // Not URL-encoded: Atlas expects base64 of the raw "id:secret".
@@ -48,10 +55,12 @@ export class ServiceAccountAuth implements Authenticator {
 
   /** A 401 to a token Atlas no longer takes (expired early, revoked) gets one new token and one resend. */
   async send(url: string, init: () => TimedRequestInit): Promise<Response> {
-    const token = await this.currentToken(false)
+    const { timeoutMs, cancel } = init()
+    const limits = { timeoutMs, cancel }
+    const token = await this.currentToken(false, limits)
     const response = await this.sendWith(token, url, init)
     if (response.status !== 401 || NOT_A_TOKEN_PROBLEM.has(response.headers.get('x-error-code') ?? '')) return response
-    return this.sendWith(await this.currentToken(true), url, init)
+    return this.sendWith(await this.currentToken(true, limits), url, init)
   }
 
   private sendWith(token: Token, url: string, init: () => TimedRequestInit): Promise<Response> {
@@ -61,10 +70,12 @@ export class ServiceAccountAuth implements Authenticator {
     return this.options.transport(url, { ...request, headers })
   }
 
-  private async currentToken(renew: boolean): Promise<Token> {
+  private async currentToken(renew: boolean, limits: Limits): Promise<Token> {
+    // After close (the end of the run, or a cancel) no new token is minted.
+    if (this.closed) throw new CancelledError()
     if (this.token && !renew && this.now() < this.token.renewAt) return this.token
     const previous = this.token
-    this.minting ??= this.mint().finally(() => {
+    this.minting ??= this.mint(limits).finally(() => {
       this.minting = undefined
     })
     const fresh = await this.minting
@@ -72,9 +83,10 @@ export class ServiceAccountAuth implements Authenticator {
     return fresh
   }
 
-  private async mint(): Promise<Token> {
+  private async mint(limits: Limits): Promise<Token> {
     const url = `${this.options.baseUrl}/api/oauth/token`
     const response = await this.options.transport(url, {
+      ...limits,
       method: 'POST',
       headers: this.oauthHeaders(),
       body: 'grant_type=client_credentials'
@@ -93,17 +105,23 @@ export class ServiceAccountAuth implements Authenticator {
     const data = parseJson(body)
     const value = isRecord(data) ? data.access_token : undefined
     if (typeof value !== 'string' || value === '') {
-      throw new Error(`Atlas API ${response.status}: the token endpoint answered without an access_token`)
+      throw new UnreadableAnswerError(response.status, 'POST /api/oauth/token', 'no access_token in it')
     }
     this.options.mask(value)
+    if (this.closed) {
+      // Cancelled while this token was on its way: give it back at once.
+      await this.revoke({ value, renewAt: 0 })
+      throw new CancelledError()
+    }
     const lifetime = isRecord(data) && typeof data.expires_in === 'number' ? data.expires_in : DEFAULT_LIFETIME_S
     const lifetimeMs = lifetime * 1000
     const now = this.now()
-    this.token = { value, expiresAt: now + lifetimeMs, renewAt: now + lifetimeMs - Math.min(RENEW_BEFORE_EXPIRY_MS, lifetimeMs / 4) }
+    this.token = { value, renewAt: now + lifetimeMs - Math.min(RENEW_BEFORE_EXPIRY_MS, lifetimeMs / 4) }
     return this.token
   }
 
   async close(): Promise<void> {
+    this.closed = true
     const token = this.token
     this.token = undefined
     if (token) await this.revoke(token)
@@ -115,6 +133,7 @@ export class ServiceAccountAuth implements Authenticator {
     try {
       const response = await this.options.transport(url, {
         method: 'POST',
+        timeoutMs: REVOKE_TIMEOUT_MS,
         headers: this.oauthHeaders(),
         body: new URLSearchParams({ token: token.value, token_type_hint: 'access_token' }).toString()
       })

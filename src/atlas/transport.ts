@@ -4,11 +4,16 @@
  * Response or a ConnectionError.
  */
 import { HttpClient } from '@actions/http-client'
+import { getProxyUrl } from '@actions/http-client/lib/proxy'
+import { CancelledError } from '../cancelled.js'
 
 export type Transport = (url: string, init: TimedRequestInit) => Promise<Response>
 
-/** Request options plus this request's own time limit (digest-fetch passes unknown options through). */
-export type TimedRequestInit = RequestInit & { timeoutMs?: number }
+/**
+ * Request options plus this request's own time limit and the run's cancel signal
+ * (digest-fetch passes options it does not know through).
+ */
+export type TimedRequestInit = Omit<RequestInit, 'signal'> & { timeoutMs?: number; cancel?: AbortSignal | undefined }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 
@@ -20,7 +25,7 @@ export class ConnectionError extends Error {
     where: string,
     /** False only when the request surely never reached Atlas (refused, unknown host, a proxy said no). */
     readonly mayHaveReachedServer: boolean,
-    /** True when trying again cannot help (a proxy that refuses the tunnel). */
+    /** True when trying again cannot help (an unknown host, an untrusted certificate, a proxy that refuses). */
     readonly permanent: boolean,
     options?: ErrorOptions
   ) {
@@ -30,15 +35,57 @@ export class ConnectionError extends Error {
 }
 
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'])
+// A name that does not exist will not exist a second later; EAI_AGAIN (a resolver hiccup) may pass.
+const UNKNOWN_HOST = 'ENOTFOUND'
+// Node's and OpenSSL's codes for a certificate chain the runner does not trust.
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH'
+])
 // undici: "Proxy response (403) !== 200 when HTTP Tunneling"; the reason sits deep in the cause chain.
 const PROXY_REFUSED = /Proxy response \((\d{3})\)/
 
-export function createTransport(options: { timeoutMs?: number } = {}): Transport {
+/**
+ * `HTTPS_PROXY=proxy.corp:3128` (no scheme) is how many people write it and how curl
+ * reads it (as http://); @actions/http-client would parse it as a URL with no host and
+ * silently go direct. Pure: the variables to set so it reads them as curl does.
+ */
+export function proxyEnvFixes(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const fixes: Record<string, string> = {}
+  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+    const value = env[name]?.trim()
+    if (value && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) fixes[name] = `http://${value}`
+  }
+  return fixes
+}
+
+/** The proxy a request to `url` goes through, without its credentials (for messages), or undefined. */
+export function proxyFor(url: string): string | undefined {
+  const proxy = getProxyUrl(new URL(url))
+  return proxy?.hostname ? `${proxy.protocol}//${proxy.host}` : undefined
+}
+
+export function createTransport(options: { timeoutMs?: number; userAgent?: string } = {}): Transport {
+  Object.assign(process.env, proxyEnvFixes(process.env))
   // Node's fetch ignores HTTPS_PROXY and NO_PROXY; the official actions' HTTP client
   // reads them (upper or lower case), bypasses loopback, and gives fetch a dispatcher.
-  const proxies = new HttpClient('atlas-snapshot-export')
-  return async (url, { timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, ...init }) => {
-    const signal = AbortSignal.timeout(timeoutMs)
+  // keepAlive: one proxy agent, so one CONNECT tunnel and TLS handshake for the run
+  // instead of one per request.
+  const proxies = new HttpClient(options.userAgent ?? 'atlas-snapshot-export', [], { keepAlive: true })
+  return async (url, { timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, cancel, ...init }) => {
+    if (cancel?.aborted) throw new CancelledError()
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout
     const dispatcher = proxies.getAgentDispatcher(url)
     try {
       const response = await fetch(url, { ...init, signal, redirect: 'manual', ...(dispatcher ? { dispatcher } : {}) } as RequestInit)
@@ -51,7 +98,8 @@ export function createTransport(options: { timeoutMs?: number } = {}): Transport
         headers: response.headers
       })
     } catch (error) {
-      throw connectionError(error, init.method ?? 'GET', url, timeoutMs)
+      if (cancel?.aborted) throw new CancelledError()
+      throw connectionError(error, init.method ?? 'GET', url, timeoutMs, dispatcher ? proxyFor(url) : undefined)
     }
   }
 }
@@ -61,22 +109,38 @@ function nullBodyStatus(status: number): boolean {
 }
 
 /** Pure: the most specific reason in an error's cause chain, and whether it is worth another try. */
-export function connectionError(error: unknown, method: string, url: string, timeoutMs: number): ConnectionError {
+export function connectionError(error: unknown, method: string, url: string, timeoutMs: number, proxy?: string): ConnectionError {
   const { origin, pathname } = new URL(url)
-  const where = `${method} ${origin}${pathname}`
+  const where = `${method} ${origin}${pathname}${proxy ? ` through the proxy ${proxy}` : ''}`
   const chain: unknown[] = []
   for (let e: unknown = error; e && chain.length < 8; e = (e as { cause?: unknown }).cause) chain.push(e)
   if (chain.some(e => (e as Error).name === 'TimeoutError')) {
     return new ConnectionError(`no answer within ${timeoutMs / 1000}s`, where, true, false, { cause: error })
   }
   const messages = chain.filter((e): e is Error => e instanceof Error && e.message !== '').map(e => e.message)
-  const proxy = messages.map(m => PROXY_REFUSED.exec(m)).find(Boolean)
-  if (proxy) {
-    const status = Number(proxy[1])
-    const reason = `the proxy refused the connection (${messages.find(m => PROXY_REFUSED.test(m))}); check HTTPS_PROXY and NO_PROXY`
+  const proxyRefusal = messages.map(m => PROXY_REFUSED.exec(m)).find(Boolean)
+  if (proxyRefusal) {
+    const status = Number(proxyRefusal[1])
+    const auth = status === 407 ? ' (it wants credentials: put user:password in the proxy URL; only Basic proxy authentication works)' : ''
+    const reason = `the proxy refused the connection (${messages.find(m => PROXY_REFUSED.test(m))})${auth}; check HTTPS_PROXY and NO_PROXY`
     return new ConnectionError(reason, where, false, status === 403 || status === 407, { cause: error })
   }
   const codes = chain.map(e => (e as { code?: unknown }).code).filter((c): c is string => typeof c === 'string')
+  const certificate = codes.find(code => CERTIFICATE_CODES.has(code))
+  if (certificate) {
+    const detail = messages.find(m => m !== 'fetch failed') ?? certificate
+    const reason =
+      `the TLS certificate is not trusted (${certificate}: ${detail}). A TLS-inspecting proxy or a wrong base-url is the usual cause; ` +
+      "to trust your organization's CA, set NODE_EXTRA_CA_CERTS to its PEM file in the step's env"
+    return new ConnectionError(reason, where, false, true, { cause: error })
+  }
   const reason = messages.at(-1) ?? String(error)
-  return new ConnectionError(reason, where, !codes.some(code => NEVER_SENT.has(code)), false, { cause: error })
+  const unknownHost = codes.includes(UNKNOWN_HOST)
+  return new ConnectionError(
+    unknownHost ? `${reason}: no such host (check base-url${proxy ? ' and the proxy' : ''})` : reason,
+    where,
+    !codes.some(code => NEVER_SENT.has(code)),
+    unknownHost,
+    { cause: error }
+  )
 }
