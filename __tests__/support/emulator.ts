@@ -71,6 +71,10 @@ export interface RecordedRequest {
   readonly auth: 'digest' | 'bearer' | 'basic' | 'none'
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
   readonly body: string
+  /** When it arrived (ms since the epoch). */
+  readonly at: number
+  /** The client's port: requests on one connection share it. */
+  readonly port: number
   status: number
 }
 
@@ -100,6 +104,8 @@ export interface EmulatorOptions {
   readonly apiKeys?: Record<string, string>
   readonly serviceAccounts?: Record<string, string>
   readonly digestAlgorithm?: DigestAlgorithm
+  /** The algorithm token as the challenge spells it (`md5`): RFC 7616 tokens are case-insensitive. */
+  readonly digestAlgorithmToken?: string
   readonly nonceMaxUses?: number
   readonly tokenLifetimeSeconds?: number
   /** Atlas stops taking a token this long after minting it, whatever expires_in said. */
@@ -197,6 +203,7 @@ export class AtlasEmulator {
     this.projects = options.projects ?? []
     this.digest = new DigestServer(() => this.options.apiKeys ?? {}, {
       algorithm: options.digestAlgorithm,
+      algorithmToken: options.digestAlgorithmToken,
       nonceMaxUses: options.nonceMaxUses
     })
   }
@@ -257,6 +264,8 @@ export class AtlasEmulator {
             : 'none',
       headers: req.headers,
       body,
+      at: Date.now(),
+      port: req.socket.remotePort ?? 0,
       status: 0
     }
     this.requests.push(record)

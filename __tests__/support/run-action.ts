@@ -31,6 +31,8 @@ export interface ActionRun {
   /** `::error ...` and `::warning ...` workflow commands, as written. */
   readonly annotations: string[]
   readonly durationMs: number
+  /** When the process was started (ms since the epoch). */
+  readonly startedAt: number
 }
 
 export interface RunOptions {
@@ -39,6 +41,8 @@ export interface RunOptions {
   readonly timeoutMs?: number
   /** Send this signal as soon as the step's log matches (a cancelled workflow run). */
   readonly cancelWhen?: { readonly log: RegExp; readonly signal: NodeJS.Signals }
+  /** Called when the cancel signal is sent. */
+  readonly onCancel?: () => void
 }
 
 interface ActionYml {
@@ -94,6 +98,7 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     stdout += String(chunk)
     if (options.cancelWhen && !cancelled && options.cancelWhen.log.test(stdout)) {
       cancelled = true
+      options.onCancel?.()
       child.kill(options.cancelWhen.signal)
     }
   })
@@ -108,7 +113,8 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
     annotations: stdout.split('\n').filter(line => /^::(error|warning|notice)/.test(line)),
-    durationMs: Date.now() - started
+    durationMs: Date.now() - started,
+    startedAt: started
   }
   rmSync(dir, { recursive: true, force: true })
   return result

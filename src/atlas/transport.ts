@@ -92,6 +92,10 @@ export function createTransport(options: { timeoutMs?: number; userAgent?: strin
       // The body is read here, under the same time limit, so a response that stalls
       // halfway is a timeout too; callers get a body they can read at once.
       const body = await response.arrayBuffer()
+      // undici frees the connection for the next request a tick after the body ends;
+      // without this pause a request sent at once (Digest's resend after the challenge)
+      // would open a second connection, and behind a proxy a second tunnel.
+      await new Promise(resolve => setImmediate(resolve))
       return new Response(body.byteLength === 0 && nullBodyStatus(response.status) ? null : body, {
         status: response.status,
         statusText: response.statusText,
