@@ -60,3 +60,13 @@ describe('custom-data as a JSON object', () => {
     expect(() => parseCustomData(text)).toThrow(message)
   })
 })
+
+test('JSON numbers and booleans are kept exactly as written', () => {
+  expect(parseCustomData('{"big": 12345678901234567890, "v": 1.10, "e": 1e3, "neg": -0.50, "ok": false}')).toEqual([
+    { key: 'big', value: '12345678901234567890' },
+    { key: 'v', value: '1.10' },
+    { key: 'e', value: '1e3' },
+    { key: 'neg', value: '-0.50' },
+    { key: 'ok', value: 'false' }
+  ])
+})

@@ -203,3 +203,61 @@ describe('the retry policy', () => {
     expect(infos[0]).toBe('Could not reach Atlas (no answer within 0.3s) to GET …/backup/snapshots; retry 1 of 5 in 0.8s.')
   })
 })
+
+describe('a create, never made twice, backing off like every call', () => {
+  const json = (status: number, errorCode: string) => ({ status, body: JSON.stringify({ error: status, errorCode, detail: 'x', parameters: [], reason: '' }), headers: { 'X-Error-Code': errorCode } })
+  const lookup = (finds: number[]) => ({
+    what: 'the create',
+    find: async () => {
+      finds.push(emu.jobs.length)
+      return emu.jobs[0] ? { id: emu.jobs[0].id, state: 'Queued' } : undefined
+    },
+    found: (job: { id: string }) => `found ${job.id}`
+  })
+
+  test('500 before Atlas acted: looks, finds nothing, waits as the policy says, sends again; one job', async () => {
+    const atlas = await client()
+    emu.inject({ path: /exports$/, method: 'POST', times: 2, fault: json(500, 'UNEXPECTED_ERROR') })
+    const finds: number[] = []
+    const { value, recovered } = await atlas.create<{ id: string }>(create, lookup(finds))
+    expect(recovered).toBe(false)
+    expect(emu.jobs.map(j => j.id)).toEqual([value.id])
+    expect(finds).toEqual([0, 0])
+    expect(sleeps).toEqual([750, 1500])
+    expect(infos).toEqual([
+      'Atlas answered 500 UNEXPECTED_ERROR to the create, which may have reached Atlas: looking before trying again.',
+      'Nothing was made: sending the create again; retry 1 of 5 in 0.8s.',
+      'Atlas answered 500 UNEXPECTED_ERROR to the create, which may have reached Atlas: looking before trying again.',
+      'Nothing was made: sending the create again; retry 2 of 5 in 1.5s.'
+    ])
+  })
+
+  test('500 after Atlas acted: found at the first look, used, no second create and no wait', async () => {
+    const atlas = await client()
+    emu.inject({ path: /exports$/, method: 'POST', afterProcessing: true, fault: json(500, 'UNEXPECTED_ERROR') })
+    const { value, recovered } = await atlas.create<{ id: string }>(create, lookup([]))
+    expect(recovered).toBe(true)
+    expect(value.id).toBe(emu.jobs[0]?.id)
+    expect(emu.apiRequests({ method: 'POST' }).filter(r => r.auth === 'digest')).toHaveLength(1)
+    expect(sleeps).toEqual([])
+  })
+
+  test('as many attempts as any call: six, then the last error', async () => {
+    const atlas = await client()
+    emu.inject({ path: /exports$/, method: 'POST', times: 10, fault: json(502, 'BAD_GATEWAY') })
+    const error = await atlas.create(create, lookup([])).catch((e: unknown) => e)
+    expect((error as AtlasError).status).toBe(502)
+    expect(emu.apiRequests({ method: 'POST' }).filter(r => r.auth === 'digest')).toHaveLength(6)
+  })
+
+  test("the run's deadline stops a read's retries, not those of a create that started before it", async () => {
+    const atlas = await client(false, [], { deadline: Date.now() + 200 })
+    emu.inject({ path: /exports$/, method: 'POST', times: 2, fault: { ...json(503, 'SERVICE_UNAVAILABLE'), headers: { 'Retry-After': '3' } } })
+    const bounded = await atlas.call(create).catch((e: unknown) => e)
+    expect((bounded as AtlasError).status).toBe(503)
+    expect(infos.at(-1)).toMatch(/not retried: the run's time \(wait-timeout\) is spent\.$/)
+    await atlas.withoutDeadline().create(create, lookup([]))
+    expect(emu.jobs).toHaveLength(1)
+    expect(sleeps).toEqual([3_750])
+  })
+})

@@ -1,5 +1,5 @@
 import DigestClient from 'digest-fetch'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { DigestAuth } from '../../src/atlas/digest-auth.js'
 import { createTransport } from '../../src/atlas/transport.js'
 import { findRecorded } from '../support/recorded.js'
@@ -113,4 +113,36 @@ test("Atlas's recorded challenge header is understood: the resend answers it wit
   } finally {
     await server.close()
   }
+})
+
+describe('RFC 7616 to the letter', () => {
+  test('nc is eight hex digits: the tenth request on a nonce sends 0000000a', async () => {
+    const atlas = await emulator()
+    const auth = new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport())
+    for (let i = 0; i < 12; i++) expect((await auth.send(`${atlas.url}${SNAPSHOTS}`, init)).status).toBe(200)
+    const ncs = atlas.requests.slice(1).map(r => /nc=([0-9a-f]{8})/.exec(String(r.headers.authorization))?.[1])
+    expect(ncs.slice(8)).toEqual(['00000009', '0000000a', '0000000b', '0000000c'])
+  })
+
+  test('the cnonce comes from crypto, not Math.random', async () => {
+    const atlas = await emulator({ nonceMaxUses: 1 })
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0)
+    try {
+      const auth = new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport())
+      for (let i = 0; i < 3; i++) expect((await auth.send(`${atlas.url}${SNAPSHOTS}`, init)).status).toBe(200)
+    } finally {
+      random.mockRestore()
+    }
+    const cnonces = atlas.requests.filter(r => r.auth === 'digest' && r.status === 200).map(r => /cnonce="([^"]+)"/.exec(String(r.headers.authorization))?.[1])
+    expect(new Set(cnonces).size).toBe(cnonces.length)
+    for (const cnonce of cnonces) expect(cnonce).toMatch(/^[0-9a-f]{16}$/)
+  })
+
+  test('a Basic challenge is refused without sending any credential', async () => {
+    const atlas = await emulator()
+    atlas.inject({ beforeAuth: true, fault: { status: 401, body: '', headers: { 'WWW-Authenticate': 'Basic realm="x"' } } })
+    const auth = new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport())
+    await expect(auth.send(`${atlas.url}${SNAPSHOTS}`, init)).rejects.toThrow(/asked for Basic authentication, not HTTP Digest/)
+    expect(atlas.requests.map(r => r.auth)).toEqual(['none'])
+  })
 })
