@@ -29,8 +29,9 @@ export default defineConfig({
               test: {
                 name: 'bundle-on-node24',
                 include: ['__tests__/e2e/**/*.test.ts'],
-                // The load test measures the emulator's rate limiting, not the runtime: once is enough.
-                exclude: ['__tests__/e2e/load.test.ts'],
+                // The load test measures the emulator's rate limiting and the fault schedules
+                // the action's logic, not the runtime: once is enough for both.
+                exclude: ['__tests__/e2e/load.test.ts', '__tests__/e2e/fault-schedules.test.ts'],
                 env: { ACTION_NODE: node24, ACTION_BUNDLE: bundle }
               }
             }

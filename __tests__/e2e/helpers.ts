@@ -19,3 +19,10 @@ export function visibleLog(run: ActionRun): string {
     .filter(line => !line.startsWith('::debug::'))
     .join('\n')
 }
+
+/** The seconds a "Stopped waiting after …" message says the run waited. */
+export function waitedSeconds(message: string): number {
+  const match = /Stopped waiting after (?:(\d+)m )?(\d+)s/.exec(message)
+  if (!match) throw new Error(`no wait in: ${message}`)
+  return Number(match[1] ?? 0) * 60 + Number(match[2])
+}

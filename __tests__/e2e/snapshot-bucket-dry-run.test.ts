@@ -13,7 +13,7 @@ import {
   serviceAccountInputs,
   standardProject
 } from '../support/scenario.js'
-import { failureOf, useEmulator } from './helpers.js'
+import { failureOf, useEmulator, waitedSeconds } from './helpers.js'
 
 const emulator = useEmulator()
 const byName = { 'export-bucket-id': '', 'export-bucket-name': BUCKET_NAME }
@@ -57,7 +57,10 @@ describe.concurrent('snapshot-id: new', () => {
     const atlas = await emulator({ snapshotTimeline: Array.from({ length: 20 }, () => ({ status: 'inProgress' as const })) }, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s', 'wait-timeout': '2s' }))
     expect(run.exitCode).toBe(1)
-    expect(failureOf(run).message).toMatch(/^Stopped waiting after [2-5]s \(wait-timeout\): on-demand snapshot [0-9a-f]{24} is still inProgress\. Nothing was exported\. The snapshot goes on in Atlas and is kept 1 day\.$/)
+    const message = failureOf(run).message
+    expect(message).toMatch(/^Stopped waiting after \d+s \(wait-timeout\): on-demand snapshot [0-9a-f]{24} is still (queued|inProgress)\. Nothing was exported\. The snapshot goes on in Atlas and is kept 1 day\.$/)
+    expect(waitedSeconds(message)).toBeGreaterThanOrEqual(2)
+    expect(waitedSeconds(message)).toBeLessThan(2 + 10)
     expect(atlas.jobs).toHaveLength(0)
   })
 })

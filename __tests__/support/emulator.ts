@@ -191,6 +191,8 @@ export class AtlasEmulator {
   readonly jobs: EmuJob[] = []
   readonly tokens = new Map<string, { expiresAt: number; clientId: string }>()
   tokensIssued = 0
+  /** Every access token handed out, revoked or not: none may ever appear in a log. */
+  readonly issuedTokens: string[] = []
   tokensRevoked = 0
   readonly faults: FaultRule[] = []
   readonly digest: DigestServer
@@ -424,6 +426,7 @@ export class AtlasEmulator {
       const real = this.options.tokenRealLifetimeSeconds ?? lifetime
       this.tokens.set(token, { expiresAt: Date.now() + real * 1000, clientId })
       this.tokensIssued++
+      this.issuedTokens.push(token)
       return new HttpAnswer(200, { access_token: token, expires_in: lifetime, token_type: 'Bearer' })
     }
     if (record.path === '/api/oauth/revoke') {

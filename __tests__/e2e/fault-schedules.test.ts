@@ -1,0 +1,168 @@
+/**
+ * Randomized fault schedules through the bundle. A seeded generator puts several faults
+ * on every route a run touches (5xx, 429, resets, hangs past the request timeout,
+ * cut-off bodies, unreadable 2xx, lost create answers), some passing and some
+ * persistent, and every run must keep the invariants below.
+ *
+ * FAULT_SEED=<n> replays a run of schedules (each schedule's own seed is printed when it
+ * fails); FAULT_SEED=random draws a new one; FAULT_SCHEDULES=<n> runs more.
+ */
+import { describe, expect, test } from 'vitest'
+import type { AtlasEmulator, Fault, FaultRule } from '../support/emulator.js'
+import { runAction, type ActionRun } from '../support/run-action.js'
+import { API_KEY, digestInputs, LATEST_SNAPSHOT_ID, SERVICE_ACCOUNT, serviceAccountInputs } from '../support/scenario.js'
+import { useEmulator, visibleLog } from './helpers.js'
+
+const emulator = useEmulator()
+const BASE_SEED = process.env.FAULT_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FAULT_SEED ?? 20261201)
+const SCHEDULES = Number(process.env.FAULT_SCHEDULES ?? 120)
+const PASSING_WAIT_TIMEOUT_S = 60
+const PERSISTENT_WAIT_TIMEOUT_S = 5
+// Past wait-timeout, a run may still finish a create it began in time (its retries) and give its token back.
+const SLACK_MS = 12_000
+
+/** mulberry32: small, seeded, good enough to draw schedules. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+interface Route {
+  readonly name: string
+  readonly method: string
+  readonly path: RegExp
+  /** OAuth endpoints answer before any Admin API authentication. */
+  readonly oauth?: boolean
+  /** A create: its answer can be lost after Atlas acted. */
+  readonly create?: boolean
+}
+
+const ROUTES: Route[] = [
+  { name: 'create export', method: 'POST', path: /\/backup\/exports$/, create: true },
+  { name: 'list exports', method: 'GET', path: /\/backup\/exports$/ },
+  { name: 'get export', method: 'GET', path: /\/backup\/exports\/[0-9a-f]{24}$/ },
+  { name: 'list snapshots', method: 'GET', path: /\/backup\/snapshots$/ },
+  { name: 'take snapshot', method: 'POST', path: /\/backup\/snapshots$/, create: true },
+  { name: 'get snapshot', method: 'GET', path: /\/backup\/snapshots\/[0-9a-f]{24}$/ },
+  { name: 'token', method: 'POST', path: /\/api\/oauth\/token$/, oauth: true }
+]
+
+const apiError = (status: number, errorCode: string): Fault => ({
+  status,
+  body: JSON.stringify({ detail: `${errorCode} (injected)`, error: status, errorCode, parameters: [], reason: '' }),
+  headers: { 'X-Error-Code': errorCode }
+})
+
+const FAULTS: Array<[string, Fault]> = [
+  ['503', apiError(503, 'SERVICE_UNAVAILABLE')],
+  ['429', { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'X-Error-Code': 'RATE_LIMITED_TOKEN_BUCKET', 'Retry-After': '1' } }],
+  ['500', apiError(500, 'UNEXPECTED_ERROR')],
+  ['502 html', { status: 502, body: '<html><h1>502 Bad Gateway</h1></html>', headers: { 'Content-Type': 'text/html' } }],
+  ['504', apiError(504, 'GATEWAY_TIMEOUT')],
+  ['reset', { reset: true }],
+  ['hang', { hang: true }],
+  ['cut-off body', { truncated: '{"id":"6a7945592c88faeba59d5e8e","state":"InProgress","exportBucketId":"6a793f752c88faeba59bba56"}' }],
+  ['200 html', { status: 200, body: '<html>Session expired</html>', headers: { 'Content-Type': 'text/html' } }],
+  ['200 wrong shape', { status: 200, body: '{"ok":true}' }]
+]
+
+interface Schedule {
+  readonly seed: number
+  readonly persistent: boolean
+  readonly inputs: Record<string, string>
+  readonly serviceAccount: boolean
+  readonly rules: FaultRule[]
+  readonly text: string[]
+}
+
+function draw(seed: number): Schedule {
+  const random = prng(seed)
+  const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
+  const serviceAccount = random() < 0.5
+  const snapshot = pick(['latest', 'latest', LATEST_SNAPSHOT_ID, 'new'])
+  const wait = random() < 0.6
+  const persistent = random() < 0.25
+  const extra = {
+    'snapshot-id': snapshot,
+    wait: String(wait),
+    'poll-interval': '1s',
+    'request-timeout': '2s',
+    'wait-timeout': `${persistent ? PERSISTENT_WAIT_TIMEOUT_S : PASSING_WAIT_TIMEOUT_S}s`
+  }
+  const inputs = serviceAccount ? serviceAccountInputs('', extra) : digestInputs('', extra)
+  const routes = ROUTES.filter(r => (serviceAccount || !r.oauth) && (snapshot === 'new' || !/snapshot$/.test(r.name)) && (wait || r.name !== 'get export'))
+  const rules: FaultRule[] = []
+  const text: string[] = []
+  // Passing trouble: at most four failures on a route, fewer than the six attempts of any call.
+  const failures = new Map<string, number>()
+  const count = 1 + Math.floor(random() * 5)
+  for (let i = 0; i < count; i++) {
+    const route = pick(routes)
+    const [name, fault] = pick(FAULTS)
+    const times = 1 + Math.floor(random() * 2)
+    if ((failures.get(route.name) ?? 0) + times > 4) continue
+    failures.set(route.name, (failures.get(route.name) ?? 0) + times)
+    const lost = !!route.create && !persistent && random() < 0.5
+    const beforeAuth = !!route.oauth || (!lost && random() < 0.2)
+    rules.push({ method: route.method, path: route.path, times, after: Math.floor(random() * 2), beforeAuth, afterProcessing: lost, fault })
+    text.push(`${name} ×${times} on ${route.name}${lost ? ' (after Atlas acted)' : ''}${beforeAuth && !route.oauth ? ' (before auth)' : ''}`)
+  }
+  if (persistent) {
+    const route = pick(routes)
+    const [name, fault] = pick(FAULTS.filter(([n]) => n !== 'hang'))
+    rules.push({ method: route.method, path: route.path, times: 10_000, beforeAuth: !!route.oauth, fault })
+    text.push(`${name} for good on ${route.name}`)
+  }
+  return { seed, persistent, inputs, serviceAccount, rules, text }
+}
+
+function check(schedule: Schedule, atlas: AtlasEmulator, run: ActionRun): void {
+  // ::add-mask:: is how a secret is handed to the runner to hide, never shown.
+  const log = (run.stdout + run.stderr).split('\n').filter(line => !line.startsWith('::add-mask::')).join('\n')
+  const onDemand = atlas.projects.flatMap(p => p.clusters).flatMap(c => c.snapshots).filter(s => s.description?.startsWith('atlas-snapshot-export:'))
+  expect(atlas.jobs.length, 'at most one export job').toBeLessThanOrEqual(1)
+  expect(onDemand.length, 'at most one on-demand snapshot').toBeLessThanOrEqual(1)
+  if (!schedule.persistent) {
+    expect(run.exitCode, 'passing trouble fails no run').toBe(0)
+    expect(atlas.jobs, 'a green run made its job').toHaveLength(1)
+  } else {
+    expect([0, 1], 'a clean exit code').toContain(run.exitCode)
+  }
+  const errors = run.stdout.split('\n').filter(line => line.startsWith('::error'))
+  expect(errors, 'one annotation when red, none when green').toHaveLength(run.exitCode === 0 ? 0 : 1)
+  if (run.exitCode !== 0) expect(errors[0]).toMatch(/^::error title=Atlas export failed::./)
+  const job = atlas.jobs[0]
+  if (job && (run.exitCode === 0 || schedule.inputs.wait === 'true')) {
+    expect(run.outputs['export-job-id'], 'outputs name the job').toBe(job.id)
+  }
+  if (schedule.serviceAccount && !schedule.rules.some(r => r.path?.source.includes('revoke'))) {
+    expect(atlas.tokens.size, 'every token given back').toBe(0)
+  }
+  for (const secret of [API_KEY.privateKey, SERVICE_ACCOUNT.clientSecret, ...atlas.issuedTokens]) {
+    expect(log.includes(secret), 'no secret in the log').toBe(false)
+  }
+  expect(visibleLog(run), 'no stack trace').not.toMatch(/\n\s+at |node:internal|index\.js:\d+/)
+  const timeoutMs = Number(schedule.inputs['wait-timeout']?.replace('s', '')) * 1000
+  expect(run.durationMs, 'ends within wait-timeout').toBeLessThan(timeoutMs + SLACK_MS)
+}
+
+describe.concurrent(`${SCHEDULES} fault schedules from seed ${BASE_SEED}`, () => {
+  test.for(Array.from({ length: SCHEDULES }, (_, i) => BASE_SEED + i))('seed %i', async (seed, ctx) => {
+    const schedule = draw(seed)
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }], snapshotTimeline: [{ status: 'completed' }] }, ctx)
+    for (const rule of schedule.rules) atlas.inject(rule)
+    const run = await runAction({ ...schedule.inputs, 'base-url': atlas.url }, { timeoutMs: 90_000 })
+    try {
+      check(schedule, atlas, run)
+    } catch (error) {
+      const replay = `FAULT_SEED=${seed} FAULT_SCHEDULES=1 npx vitest run __tests__/e2e/fault-schedules.test.ts`
+      throw new Error(`${(error as Error).message}\nschedule (seed ${seed}; replay: ${replay}):\n- ${schedule.text.join('\n- ')}\n${run.stdout}${run.stderr}`, { cause: error })
+    }
+  })
+})
