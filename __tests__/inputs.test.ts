@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test, vi } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { getInputs, InputError, parseInputs } from '../src/inputs.js'
 
 const VALID: Record<string, string> = {
@@ -150,39 +150,40 @@ describe('parseInputs', () => {
 })
 
 describe('getInputs', () => {
-  const saved = { ...process.env }
-  afterEach(() => {
-    process.env = { ...saved }
-    vi.restoreAllMocks()
-  })
-
-  function setInputs(values: Record<string, string>): void {
-    for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
-    for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value
+  function runner(inputs: Record<string, string>, env: Record<string, string>) {
+    const masked: string[] = []
+    const order: string[] = []
+    return {
+      masked,
+      order,
+      env,
+      getInput: (name: string) => (order.push(`read ${name}`), inputs[name] ?? ''),
+      mask: (secret: string) => (order.push(`mask ${secret}`), void masked.push(secret))
+    }
   }
 
   test('falls back to MONGODB_ATLAS_* variables, first listed first, and masks the secret before validating', () => {
-    setInputs({ ...VALID, 'public-key': '', 'private-key': '', 'project-id': '', 'cluster-name': 'prod' })
-    const written: string[] = []
-    vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-      written.push(String(chunk))
-      return true
-    })
-    const inputs = getInputs({
-      MONGODB_ATLAS_PUBLIC_API_KEY: 'pubfirst',
-      MONGODB_ATLAS_PUBLIC_KEY: 'pubsecond',
-      MONGODB_ATLAS_PRIVATE_KEY: 'priv-from-env',
-      MONGODB_ATLAS_PROJECT_ID: 'b0123456789abcdef012345b'
-    })
+    const fake = runner(
+      { ...VALID, 'public-key': '', 'private-key': '', 'project-id': '', 'cluster-name': 'prod', 'client-id': '', 'client-secret': '' },
+      {
+        MONGODB_ATLAS_PUBLIC_API_KEY: 'pubfirst',
+        MONGODB_ATLAS_PUBLIC_KEY: 'pubsecond',
+        MONGODB_ATLAS_PRIVATE_KEY: 'priv-from-env',
+        MONGODB_ATLAS_PROJECT_ID: 'b0123456789abcdef012345b'
+      }
+    )
+    const inputs = getInputs(fake)
     expect(inputs.credentials).toEqual({ kind: 'digest', publicKey: 'pubfirst', privateKey: 'priv-from-env' })
     expect(inputs.projectId).toBe('b0123456789abcdef012345b')
-    expect(written.join('')).toContain('::add-mask::priv-from-env')
+    expect(fake.masked).toEqual(['priv-from-env'])
+    // Masked before any other input is read (a bad input's message may quote one).
+    expect(fake.order.indexOf('mask priv-from-env')).toBeLessThan(fake.order.indexOf('read cluster-name'))
   })
 
   test('an input wins over its env variable; service-account variables work alike', () => {
-    setInputs({ ...VALID, 'public-key': '', 'private-key': '', 'client-id': 'from-input' })
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-    const inputs = getInputs({ MONGODB_ATLAS_CLIENT_ID: 'from-env', MONGODB_ATLAS_CLIENT_SECRET: 'sa-secret' })
+    const fake = runner({ ...VALID, 'public-key': '', 'private-key': '', 'client-id': 'from-input', 'client-secret': '' }, { MONGODB_ATLAS_CLIENT_ID: 'from-env', MONGODB_ATLAS_CLIENT_SECRET: 'sa-secret' })
+    const inputs = getInputs(fake)
     expect(inputs.credentials).toEqual({ kind: 'service-account', clientId: 'from-input', clientSecret: 'sa-secret' })
+    expect(fake.masked).toEqual(['sa-secret'])
   })
 })

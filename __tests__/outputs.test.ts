@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import type { ExportJob } from '../src/export-jobs.js'
+import type { ExportJob } from '../src/backup/export-jobs.js'
 import { jobOutputs, Outputs } from '../src/outputs.js'
 import { findRecorded } from './support/recorded.js'
 

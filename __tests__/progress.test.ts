@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import type { ExportJob } from '../src/export-jobs.js'
+import type { ExportJob } from '../src/backup/export-jobs.js'
 import { collectionsText, HEARTBEAT_MS, ProgressLog } from '../src/progress.js'
 
 const job = (state: string, exported?: number, total?: number): ExportJob => ({

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import type { ExportJob } from '../src/export-jobs.js'
+import type { ExportJob } from '../src/backup/export-jobs.js'
 import { renderSummary, type RunReport } from '../src/summary.js'
 
 const inputs = {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import type { ExportJob } from '../src/export-jobs.js'
-import { isTerminal } from '../src/export-jobs.js'
-import { ExportJobFailedError, pollUntil, WaitTimeoutError, type WaitOptions } from '../src/wait.js'
+import type { ExportJob } from '../src/backup/export-jobs.js'
+import { isTerminal } from '../src/backup/export-jobs.js'
+import { ExportJobFailedError, WaitTimeoutError } from '../src/follow.js'
+import { pollUntil, type WaitOptions } from '../src/wait.js'
 import { fakeClock } from './support/fake-clock.js'
 
 const waitForJob = (initial: ExportJob, poll: () => Promise<ExportJob>, options: WaitOptions<ExportJob>) =>

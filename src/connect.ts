@@ -1,23 +1,28 @@
 /** Builds the Atlas client for the credential the workflow gave. */
-import * as core from '@actions/core'
 import { AtlasClient } from './atlas/client.js'
 import { DigestAuth } from './atlas/digest-auth.js'
 import { retryPolicyFrom } from './atlas/retry.js'
 import { ServiceAccountAuth } from './atlas/service-account-auth.js'
 import { createTransport } from './atlas/transport.js'
+import type { Clock } from './clock.js'
 import type { Inputs } from './inputs.js'
 import type { Log } from './log.js'
+import type { Env } from './runner.js'
 import { USER_AGENT } from './version.js'
 
 export interface ConnectOptions {
   /** The run's budget (start + wait-timeout); no retry waits past it. */
   readonly deadline: number
   readonly log: Log
+  readonly clock: Clock
+  readonly env: Env
+  /** Hides a secret (the service-account token) in every later log line. */
+  readonly mask: (secret: string) => void
   /** Aborted when the workflow run is cancelled. */
   readonly signal: AbortSignal
 }
 
-export function connect(inputs: Inputs, { deadline, log, signal }: ConnectOptions): AtlasClient {
+export function connect(inputs: Inputs, { deadline, log, clock, env, mask, signal }: ConnectOptions): AtlasClient {
   const transport = createTransport({ timeoutMs: inputs.requestTimeoutMs, userAgent: USER_AGENT })
   const { credentials } = inputs
   const auth =
@@ -29,8 +34,9 @@ export function connect(inputs: Inputs, { deadline, log, signal }: ConnectOption
           clientSecret: credentials.clientSecret,
           transport,
           userAgent: USER_AGENT,
-          mask: core.setSecret,
-          warn: log.warning
+          mask,
+          log,
+          clock
         })
   return new AtlasClient({
     baseUrl: inputs.baseUrl,
@@ -38,9 +44,10 @@ export function connect(inputs: Inputs, { deadline, log, signal }: ConnectOption
     envelope: inputs.envelope,
     userAgent: USER_AGENT,
     log,
+    clock,
     deadline,
     signal,
     requestTimeoutMs: inputs.requestTimeoutMs,
-    retryPolicy: retryPolicyFrom(process.env)
+    retryPolicy: retryPolicyFrom(env)
   })
 }

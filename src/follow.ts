@@ -4,14 +4,14 @@
  */
 import type { AtlasClient } from './atlas/client.js'
 import { failureSummary, isTransient } from './atlas/retry.js'
-import type { ClusterRef } from './cluster.js'
+import type { ClusterRef } from './backup/cluster.js'
 import { realClock, type Clock } from './clock.js'
 import { formatDuration } from './duration.js'
-import { getExportJob, isSuccessful, isTerminal, type ExportJob } from './export-jobs.js'
+import { getExportJob, isSuccessful, isTerminal, type ExportJob } from './backup/export-jobs.js'
 import type { Log } from './log.js'
 import { collectionsText, ProgressLog } from './progress.js'
-import { getSnapshot, isSnapshotDone, type Snapshot } from './snapshots.js'
-import { ExportJobFailedError, pollUntil, WaitTimeoutError } from './wait.js'
+import { getSnapshot, isSnapshotDone, type Snapshot } from './backup/snapshots.js'
+import { pollUntil } from './wait.js'
 
 export interface FollowOptions {
   readonly deadline: number
@@ -90,4 +90,33 @@ export async function followSnapshot(
   }
   log.info(`Snapshot ${snapshot.id} is completed (taken ${snapshot.createdAt ?? 'just now'}).`)
   return snapshot
+}
+
+/** The job ended Failed or Cancelled: the message carries Atlas's stateReason. */
+export class ExportJobFailedError extends Error {
+  readonly errorCode: string | undefined
+  constructor(readonly job: ExportJob) {
+    const reason = job.stateReason
+    const why = reason?.errorCode || reason?.message ? `: ${[reason.errorCode, reason.message].filter(Boolean).join(': ')}` : ' (Atlas gave no reason)'
+    super(`Export job ${job.id} ended ${job.state}${why}`)
+    this.name = 'ExportJobFailedError'
+    this.errorCode = reason?.errorCode
+  }
+}
+
+/** The wait ran out; what was waited for goes on in Atlas. */
+export class WaitTimeoutError extends Error {
+  constructor(subject: string, state: string, waitedMs: number, afterword: string) {
+    super(`Stopped waiting after ${formatDuration(waitedMs)} (wait-timeout): ${subject} is still ${state}. ${afterword}`)
+    this.name = 'WaitTimeoutError'
+  }
+
+  static forJob(job: ExportJob, waitedMs: number): WaitTimeoutError {
+    return new WaitTimeoutError(
+      `export job ${job.id}`,
+      job.state,
+      waitedMs,
+      'The export goes on in Atlas; its outputs are set, and a later step or run can look it up by export-job-id.'
+    )
+  }
 }

@@ -3,7 +3,6 @@
  * returns one immutable settings object. Nothing here touches the network: a bad
  * input fails the step before the first request.
  */
-import * as core from '@actions/core'
 import { parseCustomData, type CustomDatum } from './custom-data.js'
 import { formatDuration, parseDuration } from './duration.js'
 
@@ -68,11 +67,11 @@ const FALLBACKS: Record<string, readonly string[]> = {
 export const SECRET_INPUTS = ['private-key', 'client-secret'] as const
 
 /** Reads the inputs the way the runner passes them, masking secrets before anything else. */
-export function getInputs(env: Env = process.env): Inputs {
-  const read: ReadInput = name => withFallback(name, core.getInput(name), env)
+export function getInputs(runner: { getInput(name: string): string; mask(secret: string): void; readonly env: Env }): Inputs {
+  const read: ReadInput = name => withFallback(name, runner.getInput(name), runner.env)
   for (const name of SECRET_INPUTS) {
     const secret = read(name)
-    if (secret) core.setSecret(secret)
+    if (secret) runner.mask(secret)
   }
   return parseInputs(read)
 }

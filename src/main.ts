@@ -1,50 +1,53 @@
 /**
  * One run of the action: read the inputs, connect, find the bucket and the snapshot,
  * create the export job, wait for it if asked, and leave outputs and a summary behind
- * whatever happens.
+ * whatever happens. main.ts alone records what happened (the run report); the steps
+ * it calls only answer.
  */
-import * as core from '@actions/core'
 import type { AtlasClient } from './atlas/client.js'
 import { AtlasError } from './atlas/errors.js'
-import type { ClusterRef } from './cluster.js'
+import type { ClusterRef } from './backup/cluster.js'
+import { startExport } from './backup/export-jobs.js'
 import { connect } from './connect.js'
 import { formatDuration } from './duration.js'
-import { startExport } from './export-jobs.js'
-import { followExportJob } from './follow.js'
+import { ExportJobFailedError, followExportJob, type FollowOptions } from './follow.js'
 import { getInputs, type Inputs } from './inputs.js'
-import { coreLog, type Log } from './log.js'
+import type { Log } from './log.js'
 import { Outputs } from './outputs.js'
-import { onCancel } from './cancel.js'
 import { chooseSnapshot, resolveBucket } from './resolve.js'
-import { currentRun } from './run-context.js'
-import { writeSummary, type Failure, type RunReport } from './summary.js'
-import { ExportJobFailedError } from './wait.js'
+import { currentRun, snapshotDescription } from './run-context.js'
+import { actionsRunner, type Runner } from './runner.js'
+import { renderSummary, type Failure, type RunReport } from './summary.js'
+import { takeOnDemandSnapshot } from './take-snapshot.js'
 
-export async function run(): Promise<void> {
-  const log = coreLog
-  const startedAt = Date.now()
-  const outputs = new Outputs()
-  const report: RunReport = { stage: 'inputs', runUrl: currentRun().url }
+const FAILURE_TITLE = 'Atlas export failed'
+
+export async function run(runner: Runner = actionsRunner()): Promise<void> {
+  const { log, clock } = runner
+  const startedAt = clock.now()
+  const outputs = new Outputs((name, value) => runner.setOutput(name, value))
+  const workflowRun = currentRun(runner.env)
+  const report: RunReport = { stage: 'inputs', runUrl: workflowRun.url }
   const cancel = new AbortController()
   let client: AtlasClient | undefined
   // A cancelled run: the summary first (it is what the user sees), then the token
   // back, within the runner's grace; the flow below stops at its next step.
-  const stopWatching = onCancel(async signal => {
+  const stopWatching = runner.onCancel(async signal => {
     cancel.abort()
     report.failure = { message: cancelledMessage(signal, report) }
     log.info(report.failure.message)
-    await writeSummary(report)
+    await writeSummary(runner, report)
     await client?.close()
   })
   try {
-    const inputs = getInputs()
+    const inputs = getInputs(runner)
     report.inputs = inputs
-    logSettings(inputs, log)
+    await logSettings(inputs, log)
     // wait-timeout bounds the whole run: snapshot, create and wait, retries included.
-    const follow = { deadline: startedAt + inputs.waitTimeoutMs, intervalMs: inputs.pollIntervalMs, startedAt, log, signal: cancel.signal }
+    const follow: FollowOptions = { deadline: startedAt + inputs.waitTimeoutMs, intervalMs: inputs.pollIntervalMs, startedAt, log, clock, signal: cancel.signal }
 
     report.stage = 'connect'
-    client = connect(inputs, { deadline: follow.deadline, log, signal: cancel.signal })
+    client = connect(inputs, { deadline: follow.deadline, log, clock, env: runner.env, mask: runner.mask, signal: cancel.signal })
     const cluster: ClusterRef = { projectId: inputs.projectId, clusterName: inputs.clusterName }
 
     report.stage = 'bucket'
@@ -52,7 +55,15 @@ export async function run(): Promise<void> {
     outputs.bucket(report.bucket.id)
 
     report.stage = 'snapshot'
-    report.snapshot = await chooseSnapshot(client, cluster, inputs, report, follow, id => outputs.snapshot(id))
+    report.snapshot = await chooseSnapshot(client, cluster, inputs, log)
+    if (inputs.snapshot.kind === 'new' && !inputs.dryRun) {
+      report.stage = 'take-snapshot'
+      const onDemand = { description: snapshotDescription(workflowRun), retentionDays: inputs.snapshotRetentionDays }
+      report.snapshot = await takeOnDemandSnapshot(client, cluster, onDemand, follow, taken => {
+        report.snapshot = taken
+        if (taken.id) outputs.snapshot(taken.id)
+      })
+    }
     if (report.snapshot.id) outputs.snapshot(report.snapshot.id)
 
     if (inputs.dryRun) {
@@ -64,7 +75,7 @@ export async function run(): Promise<void> {
       report.job = started.job
       report.origin = started.origin
       outputs.job(started.job)
-      const verb = started.origin === 'resumed' ? 'Took over' : 'Created'
+      const verb = started.origin === 'taken-over' ? 'Took over' : 'Created'
       log.info(`${verb} export job ${started.job.id} (${started.job.state}) of snapshot ${exportRequest.snapshotId} to bucket ${exportRequest.exportBucketId}.`)
 
       if (inputs.wait) {
@@ -80,7 +91,7 @@ export async function run(): Promise<void> {
     // After a cancel the handler above reports; what the flow throws then is its echo.
     if (!cancel.signal.aborted) {
       report.failure = describeFailure(error)
-      fail(error, report.failure, outputs, log)
+      fail(runner, error, report.failure, outputs)
     }
   } finally {
     stopWatching()
@@ -89,23 +100,24 @@ export async function run(): Promise<void> {
   if (cancel.signal.aborted) return
   const job = report.job
   if (job) await log.group('Export job document', async () => JSON.stringify(job, null, 2).split('\n').forEach(line => log.info(line)))
-  await writeSummary(report)
+  await writeSummary(runner, report)
 }
 
-function logSettings(inputs: Inputs, log: Log): void {
+async function logSettings(inputs: Inputs, log: Log): Promise<void> {
   const snapshot = inputs.snapshot.kind === 'id' ? inputs.snapshot.id : inputs.snapshot.kind
-  core.startGroup('Settings')
-  log.info(`Atlas:        ${inputs.baseUrl}`)
-  log.info(`Credential:   ${inputs.credentials.kind === 'digest' ? 'API key (HTTP Digest)' : 'service account (OAuth 2.0)'}`)
-  log.info(`Project:      ${inputs.projectId}`)
-  log.info(`Cluster:      ${inputs.clusterName}`)
-  log.info(`Snapshot:     ${snapshot}${inputs.snapshot.kind === 'new' ? ` (kept ${inputs.snapshotRetentionDays} days)` : ''}`)
-  log.info(`Bucket:       ${inputs.bucket.kind === 'id' ? inputs.bucket.id : `named '${inputs.bucket.name}'`}`)
-  log.info(`Custom data:  ${inputs.customData.map(d => d.key).join(', ') || '(none)'}`)
-  log.info(`Request time: at most ${formatDuration(inputs.requestTimeoutMs)} each, retried when safe`)
-  log.info(`Wait:         ${inputs.wait ? `yes, polling every ${formatDuration(inputs.pollIntervalMs)}` : 'no'}; the run takes at most ${formatDuration(inputs.waitTimeoutMs)}`)
-  if (inputs.dryRun) log.info('Dry run:      yes, nothing will be created')
-  core.endGroup()
+  const lines = [
+    `Atlas:        ${inputs.baseUrl}`,
+    `Credential:   ${inputs.credentials.kind === 'digest' ? 'API key (HTTP Digest)' : 'service account (OAuth 2.0)'}`,
+    `Project:      ${inputs.projectId}`,
+    `Cluster:      ${inputs.clusterName}`,
+    `Snapshot:     ${snapshot}${inputs.snapshot.kind === 'new' ? ` (kept ${inputs.snapshotRetentionDays} days)` : ''}`,
+    `Bucket:       ${inputs.bucket.kind === 'id' ? inputs.bucket.id : `named '${inputs.bucket.name}'`}`,
+    `Custom data:  ${inputs.customData.map(d => d.key).join(', ') || '(none)'}`,
+    `Request time: at most ${formatDuration(inputs.requestTimeoutMs)} each, retried when safe`,
+    `Wait:         ${inputs.wait ? `yes, polling every ${formatDuration(inputs.pollIntervalMs)}` : 'no'}; the run takes at most ${formatDuration(inputs.waitTimeoutMs)}`,
+    ...(inputs.dryRun ? ['Dry run:      yes, nothing will be created'] : [])
+  ]
+  await log.group('Settings', async () => lines.forEach(line => log.info(line)))
 }
 
 function cancelledMessage(signal: string, report: RunReport): string {
@@ -116,17 +128,24 @@ function cancelledMessage(signal: string, report: RunReport): string {
 }
 
 /** One annotation with a title, the hint on its own line, no stack trace (that goes to debug). */
-function fail(error: unknown, failure: Failure, outputs: Outputs, log: Log): void {
+function fail(runner: Runner, error: unknown, failure: Failure, outputs: Outputs): void {
   try {
     outputs.errorCode(failure.errorCode)
   } catch (outputError) {
     // The outputs may be what failed (an unwritable GITHUB_OUTPUT): one annotation still.
-    log.debug(`error-code output not written: ${(outputError as Error).message}`)
+    runner.log.debug(`error-code output not written: ${(outputError as Error).message}`)
   }
-  if (error instanceof Error && error.stack) log.debug(error.stack)
-  // core.error escapes the message: text from Atlas in it cannot start a workflow command.
-  core.error(failure.hint ? `${failure.message}\n${failure.hint}` : failure.message, { title: 'Atlas export failed' })
-  process.exitCode = core.ExitCode.Failure
+  if (error instanceof Error && error.stack) runner.log.debug(error.stack)
+  runner.fail(failure.hint ? `${failure.message}\n${failure.hint}` : failure.message, FAILURE_TITLE)
+}
+
+/** Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it, which is fine. */
+async function writeSummary(runner: Runner, report: RunReport): Promise<void> {
+  try {
+    await runner.appendSummary(renderSummary(report))
+  } catch (error) {
+    runner.log.debug(`No job summary written: ${(error as Error).message}`)
+  }
 }
 
 export function describeFailure(error: unknown): Failure {

@@ -2,8 +2,7 @@
  * Step outputs. They are written as soon as there is something to say, and again
  * when it changes, so a step that then fails still leaves them for `if: failure()`.
  */
-import * as core from '@actions/core'
-import type { ExportJob } from './export-jobs.js'
+import type { ExportJob } from './backup/export-jobs.js'
 
 export type SetOutput = (name: string, value: string) => void
 
@@ -26,7 +25,7 @@ export function jobOutputs(job: ExportJob): Record<string, string> {
 export class Outputs {
   private readonly written = new Map<string, string>()
 
-  constructor(private readonly set: SetOutput = core.setOutput) {}
+  constructor(private readonly set: SetOutput) {}
 
   snapshot(snapshotId: string): void {
     this.write('snapshot-id', snapshotId)

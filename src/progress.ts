@@ -3,13 +3,9 @@
  * every state change is a line at once; otherwise a heartbeat at most every few
  * minutes; each poll's details only under debug. A two-hour wait is tens of lines.
  */
+import type { ExportJob } from './backup/export-jobs.js'
 import { formatDuration } from './duration.js'
-import type { ExportJob } from './export-jobs.js'
-
-export interface ProgressSink {
-  info(message: string): void
-  debug(message: string): void
-}
+import type { Log } from './log.js'
 
 export const HEARTBEAT_MS = 5 * 60_000
 
@@ -30,8 +26,7 @@ export class ProgressLog {
     private readonly subject: string,
     initialState: string,
     private readonly startedAt: number,
-    private readonly sink: ProgressSink,
-    private readonly heartbeatMs = HEARTBEAT_MS
+    private readonly log: Pick<Log, 'info' | 'debug'>
   ) {
     this.lastState = initialState
     this.lastLineAt = startedAt
@@ -42,17 +37,17 @@ export class ProgressLog {
     this.polls++
     const elapsed = formatDuration(now - this.startedAt)
     const more = detail ? ` (${detail})` : ''
-    this.sink.debug(`Poll ${this.polls} after ${elapsed}: ${state}${detail ? `, ${detail}` : ''}`)
+    this.log.debug(`Poll ${this.polls} after ${elapsed}: ${state}${detail ? `, ${detail}` : ''}`)
     if (state !== this.lastState) {
       this.line(`${this.subject}: ${this.lastState} → ${state} after ${elapsed}${more}.`, now)
       this.lastState = state
-    } else if (now - this.lastLineAt >= this.heartbeatMs) {
+    } else if (now - this.lastLineAt >= HEARTBEAT_MS) {
       this.line(`${this.subject} still ${state} after ${elapsed}${more}.`, now)
     }
   }
 
   private line(message: string, now: number): void {
-    this.sink.info(message)
+    this.log.info(message)
     this.lastLineAt = now
   }
 }

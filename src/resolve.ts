@@ -1,19 +1,17 @@
 /**
  * What to export, and where to: the Export Bucket (by id or by name) and the snapshot
- * (given, `latest`, or `new`: taken now and waited for). A dry run checks both exist
- * and creates nothing. Each costs no request it does not need.
+ * (given, or `latest`). A dry run checks both exist and creates nothing. Each costs no
+ * request it does not need. (`snapshot-id: new` is taken by take-snapshot.ts.)
  */
 import type { AtlasClient } from './atlas/client.js'
-import type { ClusterRef } from './cluster.js'
-import { findExportBucketByName, getExportBucket } from './export-buckets.js'
-import { followSnapshot, type FollowOptions } from './follow.js'
+import type { ClusterRef } from './backup/cluster.js'
+import { findExportBucketByName, getExportBucket } from './backup/export-buckets.js'
+import { findLatestSnapshot, getSnapshot, whyNotExportable } from './backup/snapshots.js'
 import type { Inputs } from './inputs.js'
 import type { Log } from './log.js'
-import type { RunReport } from './summary.js'
-import { snapshotDescription, currentRun } from './run-context.js'
-import { findLatestSnapshot, getSnapshot, takeSnapshotOnce, whyNotExportable } from './snapshots.js'
+import type { ChosenBucket, ChosenSnapshot } from './summary.js'
 
-export async function resolveBucket(client: AtlasClient, inputs: Inputs, log: Pick<Log, 'info'>): Promise<NonNullable<RunReport['bucket']>> {
+export async function resolveBucket(client: AtlasClient, inputs: Inputs, log: Pick<Log, 'info'>): Promise<ChosenBucket> {
   if (inputs.bucket.kind === 'name') {
     const bucket = await findExportBucketByName(client, inputs.projectId, inputs.bucket.name)
     log.info(`Export Bucket '${bucket.bucketName}' is ${bucket._id} (${bucket.cloudProvider ?? 'unknown cloud'}).`)
@@ -26,16 +24,9 @@ export async function resolveBucket(client: AtlasClient, inputs: Inputs, log: Pi
   return { id: bucket._id, name: bucket.bucketName }
 }
 
-export async function chooseSnapshot(
-  client: AtlasClient,
-  cluster: ClusterRef,
-  inputs: Inputs,
-  report: RunReport,
-  follow: FollowOptions,
-  onSnapshotId: (id: string) => void
-): Promise<NonNullable<RunReport['snapshot']>> {
+/** The snapshot given or `latest`; for `new`, what will be taken (no id yet). */
+export async function chooseSnapshot(client: AtlasClient, cluster: ClusterRef, inputs: Inputs, log: Pick<Log, 'info'>): Promise<ChosenSnapshot> {
   const choice = inputs.snapshot
-  const { log } = follow
   if (choice.kind === 'id') {
     if (!inputs.dryRun) return { id: choice.id, origin: 'given' }
     const snapshot = await getSnapshot(client, cluster, choice.id)
@@ -52,16 +43,6 @@ export async function chooseSnapshot(
     log.info(`Latest exportable snapshot of ${cluster.clusterName}: ${latest.id} (created ${latest.createdAt}).`)
     return { id: latest.id, origin: 'latest', createdAt: latest.createdAt }
   }
-  if (inputs.dryRun) {
-    log.info(`Dry run: an on-demand snapshot of ${cluster.clusterName} would be taken (kept ${inputs.snapshotRetentionDays} days).`)
-    return { origin: 'new' }
-  }
-  report.stage = 'take-snapshot'
-  const request = { description: snapshotDescription(currentRun()), retentionInDays: inputs.snapshotRetentionDays }
-  const taken = await takeSnapshotOnce(client, cluster, request)
-  report.snapshot = { id: taken.id, origin: 'new' }
-  onSnapshotId(taken.id)
-  log.info(`Taking on-demand snapshot ${taken.id} of ${cluster.clusterName} (${taken.status}, kept ${inputs.snapshotRetentionDays} days); waiting until it is completed.`)
-  const snapshot = await followSnapshot(client, cluster, taken, inputs.snapshotRetentionDays, follow)
-  return { id: snapshot.id, origin: 'new', createdAt: snapshot.createdAt }
+  if (inputs.dryRun) log.info(`Dry run: an on-demand snapshot of ${cluster.clusterName} would be taken (kept ${inputs.snapshotRetentionDays} days).`)
+  return { origin: 'new' }
 }

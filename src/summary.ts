@@ -1,11 +1,9 @@
 /**
  * The job summary on the run page: what was exported where, at a glance, and when the
- * run went red, what failed, Atlas's error code and what to do. Rendering is pure;
- * writing goes through core.summary.
+ * run went red, what failed, Atlas's error code and what to do. Pure: main.ts writes it.
  */
-import * as core from '@actions/core'
 import { formatDuration } from './duration.js'
-import { isSuccessful, isTerminal, type ExportJob, type JobOrigin } from './export-jobs.js'
+import { isSuccessful, isTerminal, type ExportJob, type JobOrigin } from './backup/export-jobs.js'
 import type { Inputs } from './inputs.js'
 import { collectionsText } from './progress.js'
 
@@ -29,13 +27,24 @@ export interface Failure {
 
 export type SnapshotOrigin = 'given' | 'latest' | 'new'
 
-/** What the run learned, filled in as it goes; everything in it may be shown. */
+export interface ChosenBucket {
+  readonly id: string
+  readonly name?: string | undefined
+}
+
+export interface ChosenSnapshot {
+  /** None yet: a dry run of `snapshot-id: new`, or a snapshot still being taken. */
+  readonly id?: string | undefined
+  readonly origin: SnapshotOrigin
+  readonly createdAt?: string | undefined
+}
+
+/** What the run learned, filled in by main.ts as it goes; everything in it may be shown. */
 export interface RunReport {
   stage: Stage
   inputs?: Pick<Inputs, 'projectId' | 'clusterName' | 'customData' | 'wait' | 'dryRun' | 'snapshotRetentionDays'>
-  bucket?: { id: string; name?: string | undefined }
-  /** No id yet: a dry run of `snapshot-id: new`, or a snapshot still being taken. */
-  snapshot?: { id?: string | undefined; origin: SnapshotOrigin; createdAt?: string | undefined }
+  bucket?: ChosenBucket
+  snapshot?: ChosenSnapshot
   job?: ExportJob
   origin?: JobOrigin
   failure?: Failure
@@ -45,7 +54,7 @@ export interface RunReport {
 const ORIGIN_TEXT: Record<JobOrigin, string> = {
   created: '',
   recovered: ' (the create call lost its answer; the job it made was found and used)',
-  resumed: ' (taken over: an export of this snapshot to this bucket was already running)'
+  'taken-over': ' (taken over: an export of this snapshot to this bucket was already running)'
 }
 
 export function renderSummary(report: RunReport): string {
@@ -146,13 +155,4 @@ function escapeCode(value: string): string {
 
 function escape(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/[<>]/g, c => (c === '<' ? '&lt;' : '&gt;'))
-}
-
-/** Appends the summary; outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write, which is fine. */
-export async function writeSummary(report: RunReport): Promise<void> {
-  try {
-    await core.summary.addRaw(renderSummary(report)).write()
-  } catch (error) {
-    core.debug(`No job summary written: ${(error as Error).message}`)
-  }
 }

@@ -1,11 +1,9 @@
 /**
- * Waiting for something in Atlas to end (an export job, an on-demand snapshot): one
- * GET per poll interval until it is done or the deadline passes. Trouble that passes
- * does not end a wait; only the deadline does.
+ * Waiting for something to end: one poll per interval until it is done or the deadline
+ * passes. Trouble that passes does not end a wait; only the deadline does. What is
+ * waited for, and what its end means, is follow.ts's business.
  */
 import { realClock, type Clock } from './clock.js'
-import { formatDuration } from './duration.js'
-import type { ExportJob } from './export-jobs.js'
 
 export interface WaitOptions<T> {
   /** Absolute time (clock ms) after which no more polls are made. */
@@ -46,33 +44,4 @@ export async function pollUntil<T>(
     options.onPoll?.(last)
   }
   return { kind: 'ended', last }
-}
-
-/** The job ended Failed or Cancelled: the message carries Atlas's stateReason. */
-export class ExportJobFailedError extends Error {
-  readonly errorCode: string | undefined
-  constructor(readonly job: ExportJob) {
-    const reason = job.stateReason
-    const why = reason?.errorCode || reason?.message ? `: ${[reason.errorCode, reason.message].filter(Boolean).join(': ')}` : ' (Atlas gave no reason)'
-    super(`Export job ${job.id} ended ${job.state}${why}`)
-    this.name = 'ExportJobFailedError'
-    this.errorCode = reason?.errorCode
-  }
-}
-
-/** The wait ran out; what was waited for goes on in Atlas. */
-export class WaitTimeoutError extends Error {
-  constructor(subject: string, state: string, waitedMs: number, afterword: string) {
-    super(`Stopped waiting after ${formatDuration(waitedMs)} (wait-timeout): ${subject} is still ${state}. ${afterword}`)
-    this.name = 'WaitTimeoutError'
-  }
-
-  static forJob(job: ExportJob, waitedMs: number): WaitTimeoutError {
-    return new WaitTimeoutError(
-      `export job ${job.id}`,
-      job.state,
-      waitedMs,
-      'The export goes on in Atlas; its outputs are set, and a later step or run can look it up by export-job-id.'
-    )
-  }
 }

@@ -21,7 +21,7 @@ async function setup(extra: EmulatorOptions = {}, options: Partial<ServiceAccoun
     transport: createTransport(),
     userAgent: 'test-agent',
     mask: secret => masked.push(secret),
-    warn: message => warnings.push(message),
+    log: { warning: message => void warnings.push(message) },
     ...options
   })
   return { atlas: emu, auth, masked, warnings }
@@ -66,7 +66,7 @@ describe('ServiceAccountAuth', () => {
 
   test('a token near its expiry is renewed before use, and the old one revoked: one token at a time', async () => {
     let now = 1_000_000
-    const { atlas, auth } = await setup({}, { now: () => now })
+    const { atlas, auth } = await setup({}, { clock: { now: () => now } })
     await auth.send(`${atlas.url}${SNAPSHOTS}`, init)
     now += 51 * 60_000 // within 10 minutes of the hour's expiry
     expect((await auth.send(`${atlas.url}${SNAPSHOTS}`, init)).status).toBe(200)

@@ -11,13 +11,6 @@ import { AtlasError, excerpt, isRecord, parseJson, UnreadableAnswerError } from 
 import { backoffDelay, classify, DEFAULT_RETRY_POLICY, failureSummary, isRateLimited, retryAfterOf, type RetryPolicy } from './retry.js'
 import { DEFAULT_REQUEST_TIMEOUT_MS, type TimedRequestInit } from './transport.js'
 
-export const API_VERSION = {
-  /** Export jobs and snapshots exist only in this version. */
-  exports: '2023-01-01',
-  /** Export buckets: 2023-01-01 is AWS-only and sunsets 2027-07-01. */
-  exportBuckets: '2024-05-30'
-} as const
-
 export interface AtlasCall {
   readonly method: 'GET' | 'POST'
   /** From `/api/atlas/v2/...`. */

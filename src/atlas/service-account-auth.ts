@@ -4,6 +4,8 @@
  */
 import type { Authenticator } from './auth.js'
 import { CancelledError } from '../cancelled.js'
+import { realClock, type Clock } from '../clock.js'
+import type { Log } from '../log.js'
 import { AtlasError, isRecord, parseJson, UnreadableAnswerError } from './errors.js'
 import type { TimedRequestInit, Transport } from './transport.js'
 
@@ -15,8 +17,8 @@ export interface ServiceAccountOptions {
   readonly userAgent: string
   /** Hides a secret from the log from now on (core.setSecret). */
   readonly mask: (secret: string) => void
-  readonly warn: (message: string) => void
-  readonly now?: () => number
+  readonly log: Pick<Log, 'warning'>
+  readonly clock?: Pick<Clock, 'now'>
 }
 
 /** A revoke at the end of the run must not hold up a cancelled run past the runner's grace. */
@@ -43,14 +45,14 @@ export class ServiceAccountAuth implements Authenticator {
   private token: Token | undefined
   private minting: Promise<Token> | undefined
   private readonly basic: string
-  private readonly now: () => number
+  private readonly clock: Pick<Clock, 'now'>
   private closed = false
 
   constructor(private readonly options: ServiceAccountOptions) {
     // Not URL-encoded: Atlas expects base64 of the raw "id:secret".
     this.basic = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`
     options.mask(this.basic.slice('Basic '.length))
-    this.now = options.now ?? Date.now
+    this.clock = options.clock ?? realClock
   }
 
   /** A 401 to a token Atlas no longer takes (expired early, revoked) gets one new token and one resend. */
@@ -73,7 +75,7 @@ export class ServiceAccountAuth implements Authenticator {
   private async currentToken(renew: boolean, limits: Limits): Promise<Token> {
     // After close (the end of the run, or a cancel) no new token is minted.
     if (this.closed) throw new CancelledError()
-    if (this.token && !renew && this.now() < this.token.renewAt) return this.token
+    if (this.token && !renew && this.clock.now() < this.token.renewAt) return this.token
     const previous = this.token
     this.minting ??= this.mint(limits).finally(() => {
       this.minting = undefined
@@ -115,7 +117,7 @@ export class ServiceAccountAuth implements Authenticator {
     }
     const lifetime = isRecord(data) && typeof data.expires_in === 'number' ? data.expires_in : DEFAULT_LIFETIME_S
     const lifetimeMs = lifetime * 1000
-    const now = this.now()
+    const now = this.clock.now()
     this.token = { value, renewAt: now + lifetimeMs - Math.min(RENEW_BEFORE_EXPIRY_MS, lifetimeMs / 4) }
     return this.token
   }
@@ -137,9 +139,9 @@ export class ServiceAccountAuth implements Authenticator {
         headers: this.oauthHeaders(),
         body: new URLSearchParams({ token: token.value, token_type_hint: 'access_token' }).toString()
       })
-      if (!response.ok) this.options.warn(`Could not revoke the service-account token: Atlas answered ${response.status}; it expires by itself.`)
+      if (!response.ok) this.options.log.warning(`Could not revoke the service-account token: Atlas answered ${response.status}; it expires by itself.`)
     } catch (error) {
-      this.options.warn(`Could not revoke the service-account token (${(error as Error).message}); it expires by itself.`)
+      this.options.log.warning(`Could not revoke the service-account token (${(error as Error).message}); it expires by itself.`)
     }
   }
 

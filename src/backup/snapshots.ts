@@ -2,9 +2,10 @@
  * Snapshots: the newest exportable one (`latest`), one by id, and an on-demand one
  * taken now (`new`).
  */
-import { API_VERSION, type AtlasClient, type Expectation } from './atlas/client.js'
-import { AtlasError, isRecord } from './atlas/errors.js'
-import { listAll, pageOf, type Page } from './atlas/pages.js'
+import { API_VERSION } from './versions.js'
+import { type AtlasClient, type Expectation } from '../atlas/client.js'
+import { AtlasError, isRecord } from '../atlas/errors.js'
+import { listAll, pageOf, type Page } from '../atlas/pages.js'
 import { backupPath, type ClusterRef } from './cluster.js'
 
 /** `DiskBackupReplicaSet` / `DiskBackupShardedClusterSnapshot`, the fields we read. */

@@ -2,9 +2,10 @@
  * Export Buckets: by id (does it exist?) or by name (which id?). Version 2024-05-30,
  * whose id field is `_id` and which knows AWS, Azure and GCP buckets.
  */
-import { API_VERSION, type AtlasClient, type Expectation } from './atlas/client.js'
-import { isRecord } from './atlas/errors.js'
-import { listAll, pageOf } from './atlas/pages.js'
+import { API_VERSION } from './versions.js'
+import { type AtlasClient, type Expectation } from '../atlas/client.js'
+import { isRecord } from '../atlas/errors.js'
+import { listAll, pageOf } from '../atlas/pages.js'
 
 export interface ExportBucket {
   readonly _id: string

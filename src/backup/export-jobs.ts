@@ -1,12 +1,13 @@
 /**
  * Export jobs: create (never twice), get, list. Each is one or a few calls of the client.
  */
-import { API_VERSION, type AtlasCall, type AtlasClient, type Expectation } from './atlas/client.js'
-import { AtlasError, isRecord } from './atlas/errors.js'
-import { listAll, pageOf } from './atlas/pages.js'
+import { API_VERSION } from './versions.js'
+import { type AtlasCall, type AtlasClient, type Expectation } from '../atlas/client.js'
+import { AtlasError, isRecord } from '../atlas/errors.js'
+import { listAll, pageOf } from '../atlas/pages.js'
 import { backupPath, type ClusterRef } from './cluster.js'
-import type { CustomDatum } from './custom-data.js'
-import type { Log } from './log.js'
+import type { CustomDatum } from '../custom-data.js'
+import type { Log } from '../log.js'
 
 export type ExportState = 'Queued' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelled'
 
@@ -64,7 +65,7 @@ function createCall(cluster: ClusterRef, request: ExportRequest): AtlasCall {
 }
 
 /** How the run came to its job: made now, found after a lost answer, or taken over from an earlier run. */
-export type JobOrigin = 'created' | 'recovered' | 'resumed'
+export type JobOrigin = 'created' | 'recovered' | 'taken-over'
 
 export interface StartedExport {
   readonly job: ExportJob
@@ -102,7 +103,7 @@ export async function startExport(atlas: AtlasClient, cluster: ClusterRef, reque
     const active = (await listExportJobs(client, cluster)).find(job => sameExport(job, request) && !isTerminal(job.state))
     if (!active) throw error
     options.log.info(`An export of snapshot ${request.snapshotId} to this bucket is already ${active.state}: taking over job ${active.id} instead of creating another.`)
-    return { job: active, origin: 'resumed' }
+    return { job: active, origin: 'taken-over' }
   }
 }
 
