@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { getInputs, InputError, parseInputs } from '../src/inputs.js'
+import { actionYml } from './support/run-action.js'
 
 const VALID: Record<string, string> = {
   'public-key': 'abcdefgh',
@@ -185,5 +186,17 @@ describe('getInputs', () => {
     const inputs = getInputs(fake)
     expect(inputs.credentials).toEqual({ kind: 'service-account', clientId: 'from-input', clientSecret: 'sa-secret' })
     expect(fake.masked).toEqual(['sa-secret'])
+  })
+})
+
+describe("action.yml's defaults and the parser's agree", () => {
+  // The runner applies action.yml's defaults; a local run, a test or a composite action
+  // that passes '' gets the parser's. Both must mean the same run.
+  const { inputs: declared } = actionYml()
+  const required = { ...VALID }
+  test.each(Object.entries(declared).filter(([, spec]) => spec.default !== undefined && spec.default !== ''))('%s', (name, spec) => {
+    const withDefault = parseInputs(n => (n === name ? String(spec.default) : (required[n] ?? '')))
+    const withEmpty = parseInputs(n => (n === name ? '' : (required[n] ?? '')))
+    expect(withEmpty).toEqual(withDefault)
   })
 })

@@ -8,7 +8,7 @@ export type CancelHandler = (signal: NodeJS.Signals) => Promise<void>
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']
 /** The runner's grace between SIGINT and the kill is 7.5 s; stay well inside it. */
-export const CANCEL_BUDGET_MS = 4_000
+const CANCEL_BUDGET_MS = 4_000
 
 /** Calls `handler` once on the first signal, then exits 130; returns a function that stops listening. */
 export function onCancel(handler: CancelHandler): () => void {

@@ -10,7 +10,7 @@ import { formatDuration } from './duration.js'
 import { getExportJob, isSuccessful, isTerminal, type ExportJob } from './backup/export-jobs.js'
 import type { Log } from './log.js'
 import { collectionsText, ProgressLog } from './progress.js'
-import { getSnapshot, isSnapshotDone, type Snapshot } from './backup/snapshots.js'
+import { getSnapshot, isCompleted, isSnapshotDone, type Snapshot } from './backup/snapshots.js'
 import { pollUntil } from './wait.js'
 
 export interface FollowOptions {
@@ -85,7 +85,7 @@ export async function followSnapshot(
       `Nothing was exported. The snapshot goes on in Atlas and is kept ${retentionDays} day${retentionDays === 1 ? '' : 's'}.`
     )
   }
-  if (snapshot.status !== 'completed') {
+  if (!isCompleted(snapshot)) {
     throw new Error(`On-demand snapshot ${snapshot.id} ended ${snapshot.status}: Atlas could not take it, and nothing was exported.`)
   }
   log.info(`Snapshot ${snapshot.id} is completed (taken ${snapshot.createdAt ?? 'just now'}).`)

@@ -64,7 +64,7 @@ const FALLBACKS: Record<string, readonly string[]> = {
   'project-id': ['MONGODB_ATLAS_PROJECT_ID']
 }
 
-export const SECRET_INPUTS = ['private-key', 'client-secret'] as const
+const SECRET_INPUTS = ['private-key', 'client-secret'] as const
 
 /** Reads the inputs the way the runner passes them, masking secrets before anything else. */
 export function getInputs(runner: { getInput(name: string): string; mask(secret: string): void; readonly env: Env }): Inputs {

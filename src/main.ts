@@ -148,7 +148,7 @@ async function writeSummary(runner: Runner, report: RunReport): Promise<void> {
   }
 }
 
-export function describeFailure(error: unknown): Failure {
+function describeFailure(error: unknown): Failure {
   if (error instanceof AtlasError) return { message: error.message, errorCode: error.errorCode, hint: error.hint }
   if (error instanceof ExportJobFailedError) return { message: error.message, errorCode: error.errorCode }
   if (error instanceof Error) return { message: error.message }

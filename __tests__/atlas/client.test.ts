@@ -95,12 +95,18 @@ describe('AtlasClient', () => {
     await expect(atlas.call({ method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' })).resolves.toEqual({ results: [] })
   })
 
-  test('a redirect is not followed with credentials', async () => {
+  test('a redirect is not followed: the host it names never hears from the action', async () => {
     const atlas = await client()
-    emu.inject({ path: /exports$/, fault: { status: 302, body: '', headers: { Location: 'https://elsewhere.example/steal' } } })
-    const error = await atlas.call(create).catch((e: unknown) => e)
-    expect((error as AtlasError).status).toBe(302)
-    expect(emu.requests.filter(r => r.path === '/steal')).toHaveLength(0)
+    const elsewhere = await startEmulator({})
+    try {
+      emu.inject({ path: /exports$/, fault: { status: 302, body: '', headers: { Location: `${elsewhere.url}/steal` } } })
+      emu.inject({ path: /snapshots$/, fault: { status: 307, body: '', headers: { Location: `${elsewhere.url}/steal` } } })
+      expect(((await atlas.call(create).catch((e: unknown) => e)) as AtlasError).status).toBe(302)
+      expect(((await atlas.call({ method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' }).catch((e: unknown) => e)) as AtlasError).status).toBe(307)
+      expect(elsewhere.requests).toEqual([])
+    } finally {
+      await elsewhere.close()
+    }
   })
 
   test('Deprecation and Sunset headers give one warning per version', async () => {

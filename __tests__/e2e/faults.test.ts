@@ -5,7 +5,8 @@
 import { describe, expect, test } from 'vitest'
 import type { AtlasEmulator, Fault } from '../support/emulator.js'
 import { runAction } from '../support/run-action.js'
-import { digestInputs, serviceAccountInputs } from '../support/scenario.js'
+import { atlasTime } from '../support/emulator.js'
+import { BUCKET_ID, CLUSTER, digestInputs, LATEST_SNAPSHOT_ID, serviceAccountInputs } from '../support/scenario.js'
 import { failureOf, useEmulator, waitedSeconds } from './helpers.js'
 
 const emulator = useEmulator()
@@ -64,6 +65,18 @@ describe.concurrent('the create call', () => {
     expect(atlas.jobs).toHaveLength(1)
     expect(run.stdout).toContain('Could not reach Atlas (no answer within 2s) to the create, which may have reached Atlas: looking before trying again.')
     expect(run.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
+  })
+
+  test('after a lost answer, an older export of the same snapshot and bucket is not taken for ours: sent again, the new job used', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const older = atlas.seedJob({ clusterName: CLUSTER, snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID, createdAt: atlasTime(Date.now() - 2 * 86_400_000), state: 'Successful' })
+    atlas.inject({ method: 'POST', path: EXPORTS, fault: apiError(500, 'UNEXPECTED_ERROR') })
+    const run = await runAction(digestInputs(atlas.url))
+    expect(run.exitCode).toBe(0)
+    expect(atlas.jobs).toHaveLength(2)
+    const made = atlas.jobs.find(job => job.id !== older.id)
+    expect(run.outputs['export-job-id']).toBe(made?.id)
+    expect(run.stdout).toMatch(/Nothing was made: sending the create again/)
   })
 
   test('a 502 before Atlas saw the request: nothing in the list, so the create is sent again; one job', async ctx => {

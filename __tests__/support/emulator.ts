@@ -243,6 +243,26 @@ export class AtlasEmulator {
     )
   }
 
+  /** An export job made before the run (an earlier run's, say): in the list, and readable. */
+  seedJob(job: Pick<EmuJob, 'clusterName' | 'snapshotId' | 'exportBucketId' | 'createdAt'> & { state: string }): EmuJob {
+    const project = this.projects[0] as EmuProject
+    const seeded: EmuJob = {
+      id: objectId(),
+      groupId: project.id,
+      customData: [],
+      prefix: `exported_snapshots/${ORG_ID}/${project.id}/${job.clusterName}/earlier/${Math.floor(Date.parse(job.createdAt) / 1000)}`,
+      timeline: [{ state: job.state }],
+      step: 0,
+      ...(['Successful', 'Failed', 'Cancelled'].includes(job.state) ? { finishedAt: job.createdAt } : {}),
+      clusterName: job.clusterName,
+      snapshotId: job.snapshotId,
+      exportBucketId: job.exportBucketId,
+      createdAt: job.createdAt
+    }
+    this.jobs.push(seeded)
+    return seeded
+  }
+
   jobsOf(clusterName: string): EmuJob[] {
     return this.jobs.filter(job => job.clusterName === clusterName)
   }

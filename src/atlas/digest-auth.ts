@@ -14,7 +14,7 @@ import type { TimedRequestInit, Transport } from './transport.js'
 const ALGORITHMS = ['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess', 'SHA-512-256', 'SHA-512-256-sess']
 
 /** Something other than Digest was asked for: no credential is sent, and the run stops. */
-export class AuthSchemeError extends Error {
+class AuthSchemeError extends Error {
   constructor(scheme: string) {
     super(
       `The server asked for ${scheme} authentication, not HTTP Digest: this is not Atlas's Admin API answering (check base-url, and any proxy in between); no credentials were sent.`

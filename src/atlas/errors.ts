@@ -19,9 +19,14 @@ export interface AtlasErrorInit {
   readonly authKind: AuthKind
 }
 
+/**
+ * An HTTP error answer from Atlas (or from something in between). It extends Octokit's
+ * RequestError, the toolkit's HTTP error type, so that `status`, `request` and
+ * `response` have the shape any Actions code already knows; the Authorization header is
+ * never given to it, so its own redaction has nothing to miss.
+ */
 export class AtlasError extends RequestError {
   readonly errorCode: string | undefined
-  readonly detail: string
   readonly parameters: readonly unknown[]
   readonly hint: string | undefined
 
@@ -39,7 +44,6 @@ export class AtlasError extends RequestError {
       }
     })
     this.errorCode = facts.errorCode
-    this.detail = facts.detail
     this.parameters = facts.parameters
     this.hint = hintFor(init.status, facts.errorCode, facts.parameters, init.authKind)
   }

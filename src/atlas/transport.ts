@@ -70,7 +70,7 @@ export function proxyEnvFixes(env: Readonly<Record<string, string | undefined>>)
 }
 
 /** The proxy a request to `url` goes through, without its credentials (for messages), or undefined. */
-export function proxyFor(url: string): string | undefined {
+function proxyFor(url: string): string | undefined {
   const proxy = getProxyUrl(new URL(url))
   return proxy?.hostname ? `${proxy.protocol}//${proxy.host}` : undefined
 }

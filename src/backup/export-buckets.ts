@@ -34,7 +34,7 @@ export async function findExportBucketByName(client: AtlasClient, projectId: str
 }
 
 /** Pure: exactly one bucket of that name, or an error that lists what exists. */
-export function pickBucketByName(buckets: readonly ExportBucket[], name: string): ExportBucket {
+function pickBucketByName(buckets: readonly ExportBucket[], name: string): ExportBucket {
   const matches = buckets.filter(bucket => bucket.bucketName === name)
   if (matches.length === 1) return matches[0] as ExportBucket
   const describe = (b: ExportBucket): string => `${b.bucketName} (${b.cloudProvider ?? '?'}, ${b._id})`

@@ -58,7 +58,7 @@ export function pickLatestSnapshot(snapshots: readonly Snapshot[]): Snapshot | u
   let latest: Snapshot | undefined
   let latestTime = -Infinity
   for (const snapshot of snapshots) {
-    if (snapshot.status !== 'completed' || snapshot.snapshotType === 'fallback') continue
+    if (whyNotExportable(snapshot)) continue
     const time = Date.parse(snapshot.createdAt ?? '')
     if (Number.isNaN(time)) continue
     if (time > latestTime) {
@@ -70,11 +70,20 @@ export function pickLatestSnapshot(snapshots: readonly Snapshot[]): Snapshot | u
 }
 
 
-/** Pure: whether Atlas can export this snapshot; the reason when it cannot. */
+/** Pure: the one rule of what Atlas can export (completed, not fallback); the reason when it cannot. */
 export function whyNotExportable(snapshot: Snapshot): string | undefined {
-  if (snapshot.snapshotType === 'fallback') return 'it is a fallback snapshot, which Atlas cannot export'
-  if (snapshot.status !== 'completed') return `its status is ${snapshot.status ?? 'unknown'}, not completed`
+  if (same(snapshot.snapshotType, 'fallback')) return 'it is a fallback snapshot, which Atlas cannot export'
+  if (!isCompleted(snapshot)) return `its status is ${snapshot.status ?? 'unknown'}, not completed`
   return undefined
+}
+
+// States are compared as the Atlas CLI compares them, ignoring case (export job states too).
+function same(value: string | undefined, expected: string): boolean {
+  return value?.toLowerCase() === expected.toLowerCase()
+}
+
+export function isCompleted(snapshot: Snapshot): boolean {
+  return same(snapshot.status, 'completed')
 }
 
 /** One snapshot by id, replica set or sharded cluster (a sharded one lives under its own path). */
@@ -139,5 +148,5 @@ export async function takeSnapshotOnce(atlas: AtlasClient, cluster: ClusterRef, 
 
 /** `completed` and `failed` end a snapshot. */
 export function isSnapshotDone(snapshot: Snapshot): boolean {
-  return snapshot.status === 'completed' || snapshot.status === 'failed'
+  return isCompleted(snapshot) || same(snapshot.status, 'failed')
 }

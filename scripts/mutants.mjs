@@ -1,0 +1,140 @@
+// `npm run mutants`: every rule the README promises, broken on purpose one at a time,
+// must turn a test red. Each mutant patches one line of src/, runs the tests that guard
+// the rule, expects them to fail, and puts the line back. A mutant that survives means
+// a promise nothing checks.
+import { spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = join(import.meta.dirname, '..')
+
+const MUTANTS = [
+  {
+    promise: 'every page of a list is read',
+    file: 'src/atlas/pages.ts',
+    from: 'pageNum <= MAX_PAGES; pageNum++',
+    to: 'pageNum <= 1; pageNum++',
+    tests: ['__tests__/operations.test.ts', '__tests__/e2e/snapshot-bucket-dry-run.test.ts']
+  },
+  {
+    promise: 'no redirect is followed (credentials stay home)',
+    file: 'src/atlas/transport.ts',
+    from: "redirect: 'manual'",
+    to: "redirect: 'follow'",
+    tests: ['__tests__/atlas/client.test.ts']
+  },
+  {
+    promise: 'Digest nc restarts at 1 for every nonce',
+    file: 'src/atlas/digest-auth.ts',
+    from: 'if (this.state.nonce !== previousNonce) this.state.nc = 1',
+    to: '',
+    tests: ['__tests__/atlas/digest-auth.test.ts']
+  },
+  {
+    promise: 'Digest nc is sent as hex',
+    file: 'src/atlas/digest-auth.ts',
+    from: 'state.nc = nc.toString(16)',
+    to: 'state.nc = nc',
+    tests: ['__tests__/atlas/digest-auth.test.ts']
+  },
+  {
+    promise: 'secret inputs are masked before anything else',
+    file: 'src/inputs.ts',
+    from: 'if (secret) runner.mask(secret)',
+    to: 'if (secret && !secret) runner.mask(secret)',
+    tests: ['__tests__/inputs.test.ts']
+  },
+  {
+    promise: 'the service-account token is masked on arrival',
+    file: 'src/atlas/service-account-auth.ts',
+    from: '    this.options.mask(value)\n',
+    to: '\n',
+    tests: ['__tests__/atlas/service-account-auth.test.ts']
+  },
+  {
+    promise: 'after a lost answer, only a job created since the attempt is ours',
+    file: 'src/backup/export-jobs.ts',
+    from: "sameExport(job, request) && Date.parse(job.createdAt ?? '') >= from",
+    to: 'sameExport(job, request) && from === from',
+    tests: ['__tests__/e2e/faults.test.ts']
+  },
+  {
+    promise: 'a create that may have reached Atlas is looked for before it is sent again (no duplicate job)',
+    file: 'src/atlas/client.ts',
+    from: 'const made = await lookup.find(since)',
+    to: 'const made = undefined as T | undefined',
+    tests: ['__tests__/atlas/client.test.ts', '__tests__/e2e/faults.test.ts']
+  },
+  {
+    promise: 'the create backs off between attempts',
+    file: 'src/atlas/client.ts',
+    from: 'await this.clock.sleep(delay, signal)',
+    to: 'void delay',
+    tests: ['__tests__/atlas/client.test.ts']
+  },
+  {
+    promise: 'a wait ends only at wait-timeout (passing trouble does not end it)',
+    file: 'src/wait.ts',
+    from: 'if (!options.isTransient?.(error)) throw error',
+    to: 'throw error',
+    tests: ['__tests__/wait.test.ts']
+  },
+  {
+    promise: 'Retry-After is read strictly',
+    file: 'src/atlas/retry.ts',
+    from: '  else return undefined\n',
+    to: '  else ms = Date.parse(text) - now\n',
+    tests: ['__tests__/atlas/retry.test.ts']
+  },
+  {
+    promise: 'an unreadable 2xx is trouble that passes',
+    file: 'src/atlas/retry.ts',
+    from: "if (error instanceof UnreadableAnswerError) return 'ambiguous'",
+    to: "if (error instanceof UnreadableAnswerError) return 'final'",
+    tests: ['__tests__/atlas/retry.test.ts', '__tests__/atlas/client.test.ts']
+  },
+  {
+    promise: 'text from the server never starts a workflow command',
+    file: 'src/log.ts',
+    from: 'return text.replace(CONTROL,',
+    to: 'return text || text.replace(CONTROL,',
+    tests: ['__tests__/log.test.ts']
+  },
+  {
+    promise: "action.yml's defaults and the parser's agree",
+    file: 'src/inputs.ts',
+    from: "duration(value, 3_600_000, 1_000, MAX_WAIT_MS)",
+    to: "duration(value, 7_200_000, 1_000, MAX_WAIT_MS)",
+    tests: ['__tests__/inputs.test.ts']
+  },
+  {
+    promise: 'latest skips snapshots that cannot be exported',
+    file: 'src/backup/snapshots.ts',
+    from: 'if (whyNotExportable(snapshot)) continue',
+    to: '',
+    tests: ['__tests__/operations.test.ts']
+  }
+]
+
+const only = process.argv[2]
+let survived = 0
+for (const mutant of MUTANTS.filter(m => !only || m.promise.includes(only))) {
+  const path = join(root, mutant.file)
+  const original = readFileSync(path, 'utf8')
+  if (!original.includes(mutant.from)) {
+    console.log(`?  ${mutant.promise}: '${mutant.from.trim()}' is no longer in ${mutant.file}; update the mutant`)
+    survived++
+    continue
+  }
+  writeFileSync(path, original.replace(mutant.from, mutant.to))
+  try {
+    const result = spawnSync('npx', ['vitest', 'run', '--project', 'node20', ...mutant.tests], { cwd: root, encoding: 'utf8' })
+    const killed = result.status !== 0
+    if (!killed) survived++
+    console.log(`${killed ? 'killed  ' : 'SURVIVED'} ${mutant.promise} (${mutant.file})`)
+  } finally {
+    writeFileSync(path, original)
+  }
+}
+console.log(survived === 0 ? 'every promise is guarded by a test' : `${survived} promise(s) unguarded`)
+process.exit(survived === 0 ? 0 : 1)
