@@ -68,7 +68,7 @@ describe.concurrent('snapshot-id: new', () => {
 describe.concurrent('export-bucket-name', () => {
   test('is resolved to its id, reading every page of the bucket list (version 2024-05-30)', async ctx => {
     const project = standardProject()
-    const filler = Array.from({ length: 600 }, (_, i) => ({ _id: (0x6b0000000000000000000000n + BigInt(i)).toString(16), bucketName: `other-${i}`, cloudProvider: 'AWS' as const }))
+    const filler = Array.from({ length: 600 }, (_, i) => ({ _id: (0x6b0000000000000000000000n + BigInt(i)).toString(16), bucketName: `other-${i}`, cloudProvider: 'AWS' as const, iamRoleId: 'c0123456789abcdef012345c' }))
     project.buckets = [...filler, ...project.buckets]
     const atlas = await emulator({ projects: [project] }, ctx)
     const run = await runAction(digestInputs(atlas.url, byName))
@@ -93,7 +93,14 @@ describe.concurrent('export-bucket-name', () => {
 
   test('several buckets of that name: a clear error naming each, and no export', async ctx => {
     const project = standardProject()
-    project.buckets.push({ _id: '6a79434200000000000000aa', bucketName: BUCKET_NAME, cloudProvider: 'AZURE' })
+    project.buckets.push({
+      _id: '6a79434200000000000000aa',
+      bucketName: BUCKET_NAME,
+      cloudProvider: 'AZURE',
+      roleId: 'c0123456789abcdef012345e',
+      serviceUrl: 'https://examplestorageaccount.blob.core.windows.net/exportcontainer',
+      tenantId: '4a1f2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'
+    })
     const atlas = await emulator({ projects: [project] }, ctx)
     const run = await runAction(digestInputs(atlas.url, byName))
     expect(failureOf(run).message).toBe(

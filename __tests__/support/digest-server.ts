@@ -1,7 +1,7 @@
 /**
  * The server side of Atlas's HTTP Digest: the challenge exactly as Atlas sends it
  * (realm "MMS Public API", domain "", unquoted algorithm, qop "auth", stale), and a
- * strict check of the answer, nc counted per nonce from 1 as RFC 7616 says.
+ * strict check of the answer: nc eight hex digits, increasing per nonce as RFC 7616 says.
  */
 import { createHash, randomBytes } from 'node:crypto'
 
@@ -67,7 +67,9 @@ export class DigestServer {
     const state = this.nonces.get(p.nonce)
     if (!state) return { ok: false, stale: true, why: 'unknown or expired nonce' }
     const nc = Number.parseInt(p.nc, 16)
-    if (!/^[0-9a-f]{8}$/i.test(p.nc) || nc !== state.lastNc + 1) {
+    // RFC 7616: nc counts the requests sent with this nonce; a server only needs it to
+    // increase (a request lost on the way leaves a gap), never to repeat.
+    if (!/^[0-9a-f]{8}$/i.test(p.nc) || nc <= state.lastNc) {
       return { ok: false, stale: false, why: `nc ${p.nc} after ${state.lastNc} for this nonce` }
     }
     const h = (data: string): string => createHash(this.algorithm === 'MD5' ? 'md5' : 'sha256').update(data).digest('hex')

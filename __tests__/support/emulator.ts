@@ -31,11 +31,11 @@ export interface EmuCluster {
   shards?: string[]
 }
 
-export interface EmuBucket {
-  _id: string
-  bucketName: string
-  cloudProvider: 'AWS' | 'AZURE' | 'GCP'
-}
+/** As Atlas's 2024-05-30 schema has them: the role fields are required per cloud. */
+export type EmuBucket =
+  | { _id: string; bucketName: string; cloudProvider: 'AWS'; iamRoleId: string; region?: string; requirePrivateNetworking?: boolean }
+  | { _id: string; bucketName: string; cloudProvider: 'AZURE'; roleId: string; serviceUrl: string; tenantId: string }
+  | { _id: string; bucketName: string; cloudProvider: 'GCP'; roleId: string }
 
 export interface TimelineStep {
   state: string
@@ -75,6 +75,8 @@ export interface RecordedRequest {
   readonly at: number
   /** The client's port: requests on one connection share it. */
   readonly port: number
+  /** The resource version the answer was given in. */
+  servedVersion?: string
   status: number
 }
 
@@ -112,6 +114,14 @@ export interface EmulatorOptions {
   readonly tokenRealLifetimeSeconds?: number
   readonly projects?: EmuProject[]
   readonly exportTimeline?: TimelineStep[]
+  /**
+   * How jobs move along their timeline. Atlas moves them with time: with this set, a job
+   * is at step floor(age / timelineStepMs). Unset, each read of the job moves it one step
+   * (one poll, one step): a test convenience that keeps step-by-step tests exact.
+   */
+  readonly timelineStepMs?: number
+  /** The emulator's clock (ms since the epoch): a test with a fake clock shares it. */
+  readonly now?: () => number
   /** Steps an on-demand snapshot goes through, one per read. Default: inProgress, completed. */
   readonly snapshotTimeline?: Array<Partial<EmuSnapshot>>
   /** Every authenticated API call is refused as from an address not on the access list. */
@@ -303,8 +313,8 @@ export class AtlasEmulator {
       this.answer(this.oauth(record), record, send, false)
       return
     }
-    // Atlas's token bucket counts every API request, the unauthenticated challenge included.
-    const limited = this.rateLimit()
+    // Atlas's token bucket counts API requests; a Digest challenge (no credentials yet) is not one.
+    const limited = record.auth === 'none' ? undefined : this.rateLimit()
     if (limited) {
       this.answer(limited, record, send, url.searchParams.get('envelope') === 'true', { 'Retry-After': '1' })
       return
@@ -367,7 +377,7 @@ export class AtlasEmulator {
     envelope: boolean,
     extraHeaders: Record<string, string> = {}
   ): void {
-    const version = acceptedVersion(record)
+    const version = record.servedVersion ? `${record.servedVersion}+json` : acceptedVersion(record)
     const headers: Record<string, string> = { ...extraHeaders, 'Ratelimit-Limit': '1200', 'Ratelimit-Remaining': '1199' }
     const isError = answer.status >= 400
     headers['Content-Type'] = isError || !version ? JSON_TYPE : `application/vnd.atlas.${version};charset=utf-8`
@@ -398,7 +408,7 @@ export class AtlasEmulator {
     })
     if (record.auth === 'bearer') {
       const token = this.tokens.get(authorization.slice('Bearer '.length))
-      if (token && token.expiresAt > Date.now()) return undefined
+      if (token && token.expiresAt > this.now()) return undefined
       const body = { detail: 'Invalid or expired access token.', error: 401, errorCode: 'UNAUTHORIZED', parameters: [], reason: 'Unauthorized' }
       return { status: 401, body: JSON.stringify(body), headers: { 'Content-Type': JSON_TYPE, 'X-Error-Code': 'UNAUTHORIZED' } }
     }
@@ -444,7 +454,7 @@ export class AtlasEmulator {
       const lifetime = this.options.tokenLifetimeSeconds ?? 3600
       const token = `emu_at_${randomBytes(24).toString('base64url')}`
       const real = this.options.tokenRealLifetimeSeconds ?? lifetime
-      this.tokens.set(token, { expiresAt: Date.now() + real * 1000, clientId })
+      this.tokens.set(token, { expiresAt: this.now() + real * 1000, clientId })
       this.tokensIssued++
       this.issuedTokens.push(token)
       return new HttpAnswer(200, { access_token: token, expires_in: lifetime, token_type: 'Bearer' })
@@ -466,7 +476,7 @@ export class AtlasEmulator {
     }
     const rest = parts.slice(5)
     const isBuckets = rest[0] === 'backup' && rest[1] === 'exportBuckets'
-    this.requireVersion(record, isBuckets ? ['2023-01-01', '2024-05-30'] : ['2023-01-01'])
+    record.servedVersion = this.servedVersion(record, isBuckets ? ['2023-01-01', '2024-05-30'] : ['2023-01-01'])
     const project = this.project(parts[4])
     if (isBuckets) return this.buckets(project, record, rest[2])
     if (rest[0] !== 'clusters' || !rest[1] || rest[2] !== 'backup') {
@@ -496,27 +506,37 @@ export class AtlasEmulator {
     return cluster
   }
 
-  private requireVersion(record: RecordedRequest, versions: string[]): void {
-    const version = acceptedVersion(record)?.replace(/\+json$/, '')
-    if (!version || !versions.includes(version)) {
+  /**
+   * The resource version Atlas serves for the Accept header's date: the newest one on or
+   * before it (a later date such as 2025-03-12 gets 2023-01-01 for exports); a date
+   * before every version, or none, is a 406.
+   */
+  private servedVersion(record: RecordedRequest, versions: string[]): string {
+    const asked = acceptedVersion(record)?.replace(/\+json$/, '')
+    const version = asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) ? versions.filter(v => v <= asked).at(-1) : undefined
+    if (!asked || !version) {
       throw apiError(406, 'INVALID_VERSION_DATE', 'Invalid accept header or version date.')
     }
     if (record.method === 'POST') {
       const type = String(record.headers['content-type'] ?? '')
-      if (!type.startsWith('application/json') && !type.startsWith(`application/vnd.atlas.${version}+json`)) {
+      if (!type.startsWith('application/json') && !type.startsWith(`application/vnd.atlas.${asked}+json`)) {
         throw apiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported content type ${type}.`)
       }
     }
+    return version
   }
 
   private buckets(project: EmuProject, record: RecordedRequest, id: string | undefined): HttpAnswer {
     if (record.method !== 'GET') throw apiError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed.')
+    // 2023-01-01's schema is AWS's alone: Azure and GCP buckets are not served in it
+    // (how Atlas refuses them is not published; here they are simply not there).
+    const served = record.servedVersion === '2023-01-01' ? project.buckets.filter(b => b.cloudProvider === 'AWS') : project.buckets
     if (id) {
-      const bucket = project.buckets.find(b => b._id === id)
+      const bucket = served.find(b => b._id === id)
       if (!bucket) throw apiError(404, 'EXPORT_BUCKET_NOT_FOUND', `No export Bucket with ID ${id} does not exist.`, [id])
       return new HttpAnswer(200, bucket)
     }
-    return this.page(record, project.buckets)
+    return this.page(record, served)
   }
 
   private snapshots(project: EmuProject, cluster: EmuCluster, record: RecordedRequest, tail: string[]): HttpAnswer {
@@ -533,7 +553,9 @@ export class AtlasEmulator {
     const id = tail[0] === 'shardedCluster' ? tail[1] : tail[0]
     if (record.method === 'GET' && id && tail.length === (tail[0] === 'shardedCluster' ? 2 : 1)) {
       const snapshot = cluster.snapshots.find(s => s.id === id)
-      if (!snapshot || (tail[0] === 'shardedCluster') !== sharded) {
+      // The replica-set path answers for a sharded cluster's snapshots too (Terraform's
+      // acceptance test reads them so); the sharded path only for sharded clusters.
+      if (!snapshot || (tail[0] === 'shardedCluster' && !sharded)) {
         throw apiError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${id} exists for cluster ${cluster.name}.`, [id, cluster.name])
       }
       const step = snapshot.timeline?.shift()
@@ -604,7 +626,10 @@ export class AtlasEmulator {
       this.advance(job)
       return new HttpAnswer(200, this.jobView(job))
     }
-    if (record.method === 'GET') return this.page(record, jobs.map(j => this.jobView(j)))
+    if (record.method === 'GET') {
+      if (this.options.timelineStepMs) jobs.forEach(j => this.advance(j))
+      return this.page(record, jobs.map(j => this.jobView(j)))
+    }
     if (record.method !== 'POST' || id) throw apiError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed.')
     return this.createExport(project, cluster, record, jobs)
   }
@@ -641,7 +666,7 @@ export class AtlasEmulator {
     if (active) {
       throw apiError(409, 'EXPORT_ALREADY_IN_PROGRESS', `An export of snapshot ${snapshot.id} is already in progress.`, [snapshot.id])
     }
-    const now = Date.now()
+    const now = this.now()
     const created = new Date(Date.parse(snapshot.createdAt ?? atlasTime()))
     const snapshotDate = created.toISOString().slice(0, 16).replace(':', '')
     const job: EmuJob = {
@@ -664,14 +689,20 @@ export class AtlasEmulator {
     return new HttpAnswer(200, this.jobView(job))
   }
 
+  private now(): number {
+    return this.options.now?.() ?? Date.now()
+  }
+
   private state(job: EmuJob): string {
     return job.timeline[Math.min(job.step, job.timeline.length - 1)]?.state ?? 'Queued'
   }
 
   /** Each read of a job moves it one step along its timeline; the last step stays. */
   private advance(job: EmuJob): void {
-    if (job.step < job.timeline.length - 1) job.step++
-    if (['Successful', 'Failed', 'Cancelled'].includes(this.state(job)) && !job.finishedAt) job.finishedAt = atlasTime()
+    const stepMs = this.options.timelineStepMs
+    if (stepMs) job.step = Math.min(Math.floor((this.now() - Date.parse(job.createdAt)) / stepMs), job.timeline.length - 1)
+    else if (job.step < job.timeline.length - 1) job.step++
+    if (['Successful', 'Failed', 'Cancelled'].includes(this.state(job)) && !job.finishedAt) job.finishedAt = atlasTime(this.now())
   }
 
   private jobView(job: EmuJob): Record<string, unknown> {

@@ -55,8 +55,9 @@ export function standardProject(): EmuProject {
       { name: EMPTY_CLUSTER, type: 'replicaSet', snapshots: [{ id: '6a7940002c88faeba59d0011', status: 'completed', snapshotType: 'fallback', createdAt: hoursAgo(3) }] }
     ],
     buckets: [
-      { _id: BUCKET_ID, bucketName: BUCKET_NAME, cloudProvider: 'AWS' },
-      { _id: OTHER_BUCKET_ID, bucketName: 'archive-bucket', cloudProvider: 'GCP' }
+      // As the recorded Describe answer has it.
+      { _id: BUCKET_ID, bucketName: BUCKET_NAME, cloudProvider: 'AWS', iamRoleId: 'c0123456789abcdef012345c', region: 'us-east-1', requirePrivateNetworking: false },
+      { _id: OTHER_BUCKET_ID, bucketName: 'archive-bucket', cloudProvider: 'GCP', roleId: 'c0123456789abcdef012345d' }
     ]
   }
 }
