@@ -65,3 +65,12 @@ describe('examples', () => {
     }
   })
 })
+
+describe('the README layout table', () => {
+  test('names every module of src/, and nothing that is not there', () => {
+    const section = readme.split('How the code is laid out')[1]?.split('\n\n').find(block => block.startsWith('| module')) ?? ''
+    const named = [...section.matchAll(/`([\w/-]+\.ts)`/g)].map(m => m[1]).sort()
+    const files = (readdirSync(join(ROOT, 'src'), { recursive: true }) as string[]).filter(f => f.endsWith('.ts')).map(f => f.replace(/\\/g, '/')).sort()
+    expect(named).toEqual(files)
+  })
+})
