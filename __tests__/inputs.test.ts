@@ -48,8 +48,32 @@ describe('parseInputs', () => {
       requestTimeoutMs: 30_000,
       baseUrl: 'https://cloud.mongodb.com',
       envelope: false,
-      dryRun: false
+      dryRun: false,
+      ifExported: 'reuse',
+      exportJobId: undefined
     })
+  })
+
+  test("if-exported: reuse or export-again; anything else is refused, naming the input", () => {
+    expect(parse({ 'if-exported': 'export-again' }).ifExported).toBe('export-again')
+    expect(problems({ 'if-exported': 'always' })).toBe("Input 'if-exported' must be reuse or export-again; got 'always'")
+  })
+
+  test('export-job-id: 24 hex digits; the bucket may then be left out (the job names its own)', () => {
+    const inputs = parse({ 'export-job-id': '6a7945592c88faeba59d5e8e', 'export-bucket-id': '' })
+    expect(inputs.exportJobId).toBe('6a7945592c88faeba59d5e8e')
+    expect(inputs.bucket).toEqual({ kind: 'of-job' })
+    expect(problems({ 'export-job-id': 'job-1' })).toBe("Input 'export-job-id' must be 24 hexadecimal digits (0-9, a-f); got 'job-1'")
+  })
+
+  test.each([
+    ['snapshot-id', 'new', "'snapshot-id: new'"],
+    ['export-bucket-name', 'test-bucket', "'export-bucket-name'"],
+    ['if-exported', 'export-again', "'if-exported: export-again'"],
+    ['dry-run', 'true', "'dry-run: true'"]
+  ])('export-job-id with %s: %s is bad input naming both', (name, value, named) => {
+    const extra = name === 'export-bucket-name' ? { 'export-bucket-id': '' } : {}
+    expect(problems({ 'export-job-id': '6a7945592c88faeba59d5e8e', [name]: value, ...extra })).toContain(`Inputs 'export-job-id' and ${named} conflict`)
   })
 
   test('a service account, an explicit snapshot, waiting, Atlas for Government with a trailing slash', () => {

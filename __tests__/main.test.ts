@@ -48,7 +48,7 @@ describe('run(): a long wait on a fake clock', () => {
     const fake = fakeRunner(digestInputs(atlas.url, { wait: 'true', 'wait-timeout': '3h' }), clock)
     await run(fake.runner)
     expect(fake.failures).toEqual([])
-    const polls = atlas.apiRequests({ method: 'GET' }).filter(r => r.auth === 'digest')
+    const polls = atlas.apiRequests({ method: 'GET', path: /exports\/[0-9a-f]{24}$/ }).filter(r => r.auth === 'digest')
     expect(polls).toHaveLength(240)
     expect(fake.outputs.state).toBe('Successful')
     expect(clock.now() - START).toBe(2 * 3_600_000)
@@ -72,7 +72,7 @@ describe('run(): a long wait on a fake clock', () => {
     await run(fake.runner)
     expect(clock.now() - START).toBe(3_600_000)
     // Polls at 7, 14, ... 56 minutes and the last on the deadline itself.
-    expect(atlas.apiRequests({ method: 'GET' }).filter(r => r.auth === 'digest')).toHaveLength(9)
+    expect(atlas.apiRequests({ method: 'GET', path: /exports\/[0-9a-f]{24}$/ }).filter(r => r.auth === 'digest')).toHaveLength(9)
     expect(fake.failures).toEqual([{ title: 'Atlas export failed', message: expect.stringMatching(/^Stopped waiting after 1h \(wait-timeout\): export job [0-9a-f]{24} is still InProgress\./) }])
     expect(fake.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
   })

@@ -12,7 +12,11 @@ export type Credentials =
 
 export type SnapshotChoice = { readonly kind: 'latest' } | { readonly kind: 'new' } | { readonly kind: 'id'; readonly id: string }
 
-export type BucketChoice = { readonly kind: 'id'; readonly id: string } | { readonly kind: 'name'; readonly name: string }
+export type BucketChoice =
+  | { readonly kind: 'id'; readonly id: string }
+  | { readonly kind: 'name'; readonly name: string }
+  /** export-job-id without export-bucket-id: the job's own. */
+  | { readonly kind: 'of-job' }
 
 export interface Inputs {
   readonly credentials: Credentials
@@ -33,7 +37,13 @@ export interface Inputs {
   readonly envelope: boolean
   /** Validate, authenticate, resolve and report; create nothing. */
   readonly dryRun: boolean
+  /** When a Successful export of the same snapshot to the same bucket exists: report it, or export again. */
+  readonly ifExported: IfExported
+  /** Follow this export job instead of creating one. */
+  readonly exportJobId: string | undefined
 }
+
+export type IfExported = 'reuse' | 'export-again'
 
 /** A bad input: the message names each input and what is wrong with it. */
 export class InputError extends Error {
@@ -116,7 +126,8 @@ export function parseInputs(read: ReadInput): Inputs {
     }
     return Number(value)
   })
-  const bucket = parseBucket(get, problems)
+  const exportJobId = check('export-job-id', value => (value === '' ? undefined : hex24(value)))
+  const bucket = parseBucket(get, problems, exportJobId !== undefined)
   const customData = check('custom-data', () => {
     try {
       return parseCustomData(read('custom-data'))
@@ -131,6 +142,23 @@ export function parseInputs(read: ReadInput): Inputs {
   const baseUrl = check('base-url', parseBaseUrl)
   const envelope = check('envelope', value => bool(value, false))
   const dryRun = check('dry-run', value => bool(value, false))
+  const ifExported = check('if-exported', (value): IfExported => {
+    if (value === '' || value === 'reuse') return 'reuse'
+    if (value === 'export-again') return 'export-again'
+    return fail(`must be reuse or export-again; got '${value}'`)
+  })
+  if (exportJobId !== undefined) {
+    // Following a job: nothing is chosen or created, so what chooses or creates conflicts.
+    const conflicts: Array<[string, boolean]> = [
+      ["'snapshot-id: new'", snapshot?.kind === 'new'],
+      ["'export-bucket-name'", get('export-bucket-name') !== ''],
+      ["'if-exported: export-again'", ifExported === 'export-again'],
+      ["'dry-run: true'", dryRun === true]
+    ]
+    for (const [other, set] of conflicts) {
+      if (set) problems.push(`Inputs 'export-job-id' and ${other} conflict: following an existing job takes no snapshot, bucket name or new export; drop one of them`)
+    }
+  }
 
   if (problems.length > 0) throw new InputError(problems.join('\n'))
   return Object.freeze({
@@ -147,7 +175,9 @@ export function parseInputs(read: ReadInput): Inputs {
     requestTimeoutMs,
     baseUrl,
     envelope,
-    dryRun
+    dryRun,
+    ifExported,
+    exportJobId
   })
 }
 
@@ -188,7 +218,7 @@ function parseCredentials(get: (name: string) => string, problems: string[]): Cr
   return { kind: 'service-account', clientId, clientSecret }
 }
 
-function parseBucket(get: (name: string) => string, problems: string[]): BucketChoice {
+function parseBucket(get: (name: string) => string, problems: string[], followingJob: boolean): BucketChoice {
   const id = get('export-bucket-id')
   const name = get('export-bucket-name')
   if (id !== '' && name !== '') {
@@ -199,6 +229,8 @@ function parseBucket(get: (name: string) => string, problems: string[]): BucketC
     }
     return { kind: 'name', name }
   } else if (id === '') {
+    // A job followed by export-job-id names its own bucket.
+    if (followingJob) return { kind: 'of-job' }
     problems.push("Input 'export-bucket-id' is required (or 'export-bucket-name'): the Export Bucket to export to")
   } else if (!HEX24.test(id)) {
     problems.push(`Input 'export-bucket-id' must be 24 hexadecimal digits (0-9, a-f); got '${id}'`)

@@ -7,7 +7,7 @@
 import type { AtlasClient } from './atlas/client.js'
 import { AtlasError } from './atlas/errors.js'
 import type { ClusterRef } from './backup/cluster.js'
-import { startExport } from './backup/export-jobs.js'
+import { getExportJob, startExport, type StartedExport } from './backup/export-jobs.js'
 import { connect } from './connect.js'
 import { formatDuration } from './duration.js'
 import { ExportJobFailedError, followExportJob, type FollowOptions } from './follow.js'
@@ -50,41 +50,52 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
     client = connect(inputs, { deadline: follow.deadline, log, clock, env: runner.env, mask: runner.mask, signal: cancel.signal })
     const cluster: ClusterRef = { projectId: inputs.projectId, clusterName: inputs.clusterName }
 
-    report.stage = 'bucket'
-    report.bucket = await resolveBucket(client, inputs, log)
-    outputs.bucket(report.bucket.id)
-
-    report.stage = 'snapshot'
-    report.snapshot = await chooseSnapshot(client, cluster, inputs, log)
-    if (inputs.snapshot.kind === 'new' && !inputs.dryRun) {
-      report.stage = 'take-snapshot'
-      const onDemand = { description: snapshotDescription(workflowRun), retentionDays: inputs.snapshotRetentionDays }
-      report.snapshot = await takeOnDemandSnapshot(client, cluster, onDemand, follow, taken => {
-        report.snapshot = taken
-        if (taken.id) outputs.snapshot(taken.id)
-      })
-    }
-    if (report.snapshot.id) outputs.snapshot(report.snapshot.id)
-
-    if (inputs.dryRun) {
-      log.info(`Dry run: would export ${report.snapshot.id ? `snapshot ${report.snapshot.id}` : 'a new snapshot'} to bucket ${report.bucket.id}; nothing was created.`)
+    if (inputs.exportJobId) {
+      report.stage = 'read-job'
+      const job = await getExportJob(client, cluster, inputs.exportJobId)
+      if (inputs.bucket.kind === 'id' && inputs.bucket.id !== job.exportBucketId) {
+        throw new Error(`Input 'export-bucket-id' is ${inputs.bucket.id}, but export job ${job.id} exports to bucket ${job.exportBucketId}: drop export-bucket-id, or give the right job.`)
+      }
+      report.bucket = { id: job.exportBucketId }
+      report.snapshot = { id: job.snapshotId, origin: 'of-job' }
+      startedWith(report, outputs, { job, origin: 'followed' })
+      log.info(`Following export job ${job.id} (${job.state}) of snapshot ${job.snapshotId} to bucket ${job.exportBucketId}.`)
     } else {
-      report.stage = 'create'
-      const exportRequest = { snapshotId: report.snapshot.id as string, exportBucketId: report.bucket.id, customData: inputs.customData }
-      const started = await startExport(client, cluster, exportRequest, { log })
-      report.job = started.job
-      report.origin = started.origin
-      outputs.job(started.job)
-      const verb = started.origin === 'taken-over' ? 'Took over' : 'Created'
-      log.info(`${verb} export job ${started.job.id} (${started.job.state}) of snapshot ${exportRequest.snapshotId} to bucket ${exportRequest.exportBucketId}.`)
+      report.stage = 'bucket'
+      report.bucket = await resolveBucket(client, inputs, log)
+      outputs.bucket(report.bucket.id)
 
-      if (inputs.wait) {
-        report.stage = 'wait'
-        await followExportJob(client, cluster, started.job, follow, job => {
-          report.job = job
-          outputs.job(job)
+      report.stage = 'snapshot'
+      report.snapshot = await chooseSnapshot(client, cluster, inputs, log)
+      if (inputs.snapshot.kind === 'new' && !inputs.dryRun) {
+        report.stage = 'take-snapshot'
+        const onDemand = { description: snapshotDescription(workflowRun), retentionDays: inputs.snapshotRetentionDays }
+        report.snapshot = await takeOnDemandSnapshot(client, cluster, onDemand, follow, taken => {
+          report.snapshot = taken
+          if (taken.id) outputs.snapshot(taken.id)
         })
       }
+      if (report.snapshot.id) outputs.snapshot(report.snapshot.id)
+
+      if (inputs.dryRun) {
+        log.info(`Dry run: would export ${report.snapshot.id ? `snapshot ${report.snapshot.id}` : 'a new snapshot'} to bucket ${report.bucket.id}; nothing was created.`)
+      } else {
+        report.stage = 'create'
+        const exportRequest = { snapshotId: report.snapshot.id as string, exportBucketId: report.bucket.id, customData: inputs.customData }
+        const started = startedWith(report, outputs, await startExport(client, cluster, exportRequest, { log, ifExported: inputs.ifExported }))
+        if (started.origin !== 'reused') {
+          const verb = started.origin === 'taken-over' ? 'Took over' : 'Created'
+          log.info(`${verb} export job ${started.job.id} (${started.job.state}) of snapshot ${exportRequest.snapshotId} to bucket ${exportRequest.exportBucketId}.`)
+        }
+      }
+    }
+
+    if (inputs.wait && report.job) {
+      report.stage = 'wait'
+      await followExportJob(client, cluster, report.job, follow, job => {
+        report.job = job
+        outputs.job(job)
+      })
     }
     outputs.errorCode(undefined)
   } catch (error) {
@@ -103,6 +114,14 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
   await writeSummary(runner, report)
 }
 
+/** The run has its job: in the report and the outputs at once, so a failure after it still names it. */
+function startedWith(report: RunReport, outputs: Outputs, started: StartedExport): StartedExport {
+  report.job = started.job
+  report.origin = started.origin
+  outputs.job(started.job)
+  return started
+}
+
 async function logSettings(inputs: Inputs, log: Log): Promise<void> {
   const snapshot = inputs.snapshot.kind === 'id' ? inputs.snapshot.id : inputs.snapshot.kind
   const lines = [
@@ -110,8 +129,13 @@ async function logSettings(inputs: Inputs, log: Log): Promise<void> {
     `Credential:   ${inputs.credentials.kind === 'digest' ? 'API key (HTTP Digest)' : 'service account (OAuth 2.0)'}`,
     `Project:      ${inputs.projectId}`,
     `Cluster:      ${inputs.clusterName}`,
-    `Snapshot:     ${snapshot}${inputs.snapshot.kind === 'new' ? ` (kept ${inputs.snapshotRetentionDays} days)` : ''}`,
-    `Bucket:       ${inputs.bucket.kind === 'id' ? inputs.bucket.id : `named '${inputs.bucket.name}'`}`,
+    ...(inputs.exportJobId
+      ? [`Export job:   ${inputs.exportJobId} (followed, not created)`]
+      : [
+          `Snapshot:     ${snapshot}${inputs.snapshot.kind === 'new' ? ` (kept ${inputs.snapshotRetentionDays} days)` : ''}`,
+          `Bucket:       ${inputs.bucket.kind === 'id' ? inputs.bucket.id : inputs.bucket.kind === 'name' ? `named '${inputs.bucket.name}'` : '(the job\'s)'}`,
+          `If exported:  ${inputs.ifExported === 'reuse' ? 'reuse an earlier Successful export of this snapshot to this bucket' : 'export again'}`
+        ]),
     `Custom data:  ${inputs.customData.map(d => d.key).join(', ') || '(none)'}`,
     `Request time: at most ${formatDuration(inputs.requestTimeoutMs)} each, retried when safe`,
     `Wait:         ${inputs.wait ? `yes, polling every ${formatDuration(inputs.pollIntervalMs)}` : 'no'}; the run takes at most ${formatDuration(inputs.waitTimeoutMs)}`,

@@ -17,6 +17,7 @@ export async function resolveBucket(client: AtlasClient, inputs: Inputs, log: Pi
     log.info(`Export Bucket '${bucket.bucketName}' is ${bucket._id} (${bucket.cloudProvider ?? 'unknown cloud'}).`)
     return { id: bucket._id, name: bucket.bucketName }
   }
+  if (inputs.bucket.kind === 'of-job') throw new Error('no bucket to resolve: the export job followed names its own')
   // Creating the export checks the bucket anyway; only a dry run asks for it on its own.
   if (!inputs.dryRun) return { id: inputs.bucket.id }
   const bucket = await getExportBucket(client, inputs.projectId, inputs.bucket.id)

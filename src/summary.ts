@@ -7,11 +7,12 @@ import { isSuccessful, isTerminal, type ExportJob, type JobOrigin } from './back
 import type { Inputs } from './inputs.js'
 import { collectionsText } from './progress.js'
 
-export type Stage = 'inputs' | 'connect' | 'bucket' | 'snapshot' | 'take-snapshot' | 'create' | 'wait'
+export type Stage = 'inputs' | 'connect' | 'read-job' | 'bucket' | 'snapshot' | 'take-snapshot' | 'create' | 'wait'
 
 const STAGE_TEXT: Record<Stage, string> = {
   inputs: 'Checking the inputs',
   connect: 'Connecting to Atlas',
+  'read-job': 'Reading the export job',
   bucket: 'Finding the Export Bucket',
   snapshot: 'Choosing the snapshot',
   'take-snapshot': 'Taking the on-demand snapshot',
@@ -25,7 +26,7 @@ export interface Failure {
   readonly hint?: string | undefined
 }
 
-export type SnapshotOrigin = 'given' | 'latest' | 'new'
+export type SnapshotOrigin = 'given' | 'latest' | 'new' | 'of-job'
 
 export interface ChosenBucket {
   readonly id: string
@@ -54,7 +55,9 @@ export interface RunReport {
 const ORIGIN_TEXT: Record<JobOrigin, string> = {
   created: '',
   recovered: ' (the create call lost its answer; the job it made was found and used)',
-  'taken-over': ' (taken over: an export of this snapshot to this bucket was already running)'
+  'taken-over': ' (taken over: an export of this snapshot to this bucket was already running)',
+  reused: ' (reused: this snapshot was already exported to this bucket; nothing was created)',
+  followed: ' (followed: started earlier, given by export-job-id)'
 }
 
 export function renderSummary(report: RunReport): string {
@@ -77,7 +80,13 @@ export function renderSummary(report: RunReport): string {
     lines.push('')
   } else if (report.inputs?.dryRun) {
     lines.push('Dry run: the inputs, the credentials, the snapshot and the bucket were checked; nothing was created.', '')
-  } else if (report.job && !report.inputs?.wait) {
+  } else if (report.job && report.origin === 'reused') {
+    const when = report.job.finishedAt ?? report.job.createdAt
+    lines.push(
+      `This snapshot was already exported to this bucket by job ${code(report.job.id)}${when ? ` (finished ${when})` : ''}: nothing was created. \`if-exported: export-again\` would export it anew.`,
+      ''
+    )
+  } else if (report.job && !isTerminal(report.job.state) && !report.inputs?.wait) {
     lines.push('The export runs on in Atlas; `wait: true` would follow it to the end.', '')
   }
   if (report.runUrl) lines.push(`<sub>[Workflow run](${report.runUrl})</sub>`, '')
@@ -88,6 +97,7 @@ function headline(report: RunReport): string {
   if (report.failure) return '❌ Atlas snapshot export failed'
   if (report.inputs?.dryRun) return '🧪 Atlas snapshot export: dry run, nothing exported'
   const state = report.job?.state ?? ''
+  if (isSuccessful(state) && report.origin === 'reused') return '✅ Atlas snapshot already exported: reused'
   if (isSuccessful(state)) return '✅ Atlas snapshot export succeeded'
   return `🚀 Atlas snapshot export started (${state || 'no job'})`
 }
@@ -100,6 +110,8 @@ function snapshotText(report: RunReport): string | undefined {
   switch (snapshot.origin) {
     case 'given':
       return code(snapshot.id)
+    case 'of-job':
+      return `${code(snapshot.id)} (the export job's)`
     case 'latest':
       return `${code(snapshot.id)} (chosen as \`latest\`${taken})`
     case 'new':

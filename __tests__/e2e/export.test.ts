@@ -14,18 +14,18 @@ import {
   digestInputs,
   serviceAccountInputs
 } from '../support/scenario.js'
-import { failureOf, useEmulator, visibleLog, waitedSeconds } from './helpers.js'
+import { failureOf, useEmulator, visibleLog, waitedSeconds, pollsOf } from './helpers.js'
 
 const emulator = useEmulator()
 const JOB_OUTPUTS = ['export-job-id', 'state', 'snapshot-id', 'export-bucket-id', 'prefix', 'created-at', 'finished-at', 'exported-collections', 'total-collections', 'job', 'error-code']
 
 describe.concurrent('creating an export job', () => {
-  test('Digest, explicit snapshot: the challenge and one POST, every output set', async ctx => {
+  test('Digest, explicit snapshot: the challenge, the look at the export list, one POST, every output set', async ctx => {
     const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'custom-data': 'ticket=OPS-1\nquery=a=b' }))
     expect(run.exitCode).toBe(0)
-    expect(atlas.requests.map(r => `${r.method} ${r.auth} ${r.status}`)).toEqual(['POST none 401', 'POST digest 200'])
-    const post = atlas.requests[1]
+    expect(atlas.requests.map(r => `${r.method} ${r.auth} ${r.status}`)).toEqual(['GET none 401', 'GET digest 200', 'POST digest 200'])
+    const post = atlas.requests[2]
     expect(post?.path).toBe(`/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup/exports`)
     expect(post?.headers['user-agent']).toMatch(/^atlas-snapshot-export\/\d+\.\d+\.\d+ /)
     expect(JSON.parse(post?.body ?? '')).toEqual({
@@ -54,12 +54,13 @@ describe.concurrent('creating an export job', () => {
     expect(run.stdout).toContain(`Created export job ${job?.id} (Queued) of snapshot ${LATEST_SNAPSHOT_ID} to bucket ${BUCKET_ID}.`)
   })
 
-  test('service account: one token, one POST, the token revoked at the end', async ctx => {
+  test('service account: one token, the look, one POST, the token revoked at the end', async ctx => {
     const atlas = await emulator({}, ctx)
     const run = await runAction(serviceAccountInputs(atlas.url))
     expect(run.exitCode).toBe(0)
     expect(atlas.requests.map(r => `${r.method} ${r.path.replace(/\/api\/atlas\/v2\/.*\//, '…/')} ${r.auth} ${r.status}`)).toEqual([
       'POST /api/oauth/token basic 200',
+      'GET …/exports bearer 200',
       'POST …/exports bearer 200',
       'POST /api/oauth/revoke basic 200'
     ])
@@ -78,13 +79,13 @@ describe.concurrent('creating an export job', () => {
     expect(atlas.jobs).toHaveLength(1)
   })
 
-  test('latest: the newest completed non-fallback snapshot, listed out of order; 3 requests in all', async ctx => {
+  test('latest: the newest completed non-fallback snapshot, listed out of order; 4 requests in all', async ctx => {
     const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }))
     expect(run.exitCode).toBe(0)
     expect(run.outputs['snapshot-id']).toBe(LATEST_SNAPSHOT_ID)
     expect(atlas.jobs[0]?.snapshotId).toBe(LATEST_SNAPSHOT_ID)
-    expect(atlas.requests.map(r => `${r.method} ${r.status}`)).toEqual(['GET 401', 'GET 200', 'POST 200'])
+    expect(atlas.requests.map(r => `${r.method} ${r.status}`)).toEqual(['GET 401', 'GET 200', 'GET 200', 'POST 200'])
     expect(run.stdout).toContain(`Latest exportable snapshot of ${CLUSTER}: ${LATEST_SNAPSHOT_ID}`)
   })
 
@@ -132,7 +133,7 @@ describe.concurrent('waiting', () => {
     const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
     const id = atlas.jobs[0]?.id
-    expect(atlas.apiRequests({ method: 'GET' }).map(r => r.path.split('/').at(-1))).toEqual([id, id])
+    expect(pollsOf(atlas).map(r => r.path.split('/').at(-1))).toEqual([id, id])
     expect(run.outputs).toMatchObject({ state: 'Successful', 'exported-collections': '4', 'total-collections': '4', 'error-code': '' })
     expect(run.outputs['finished-at']).toBe(atlas.jobs[0]?.finishedAt)
     expect(run.stdout).toMatch(new RegExp(`Export job ${id}: Queued → InProgress after \\d+s \\(1 of 4 collections exported\\)\\.`))
@@ -173,8 +174,8 @@ describe.concurrent('waiting', () => {
     expect(waitedSeconds(message)).toBeGreaterThanOrEqual(3)
     expect(waitedSeconds(message)).toBeLessThan(3 + 10)
     expect(run.outputs).toMatchObject({ 'export-job-id': id, 'error-code': '' })
-    expect(run.outputs.state).toBe(atlas.jobs[0] && atlas.apiRequests({ method: 'GET' }).length > 0 ? 'InProgress' : 'Queued')
+    expect(run.outputs.state).toBe(pollsOf(atlas).length > 0 ? 'InProgress' : 'Queued')
     // At most one poll per interval, the last one on the deadline.
-    expect(atlas.apiRequests({ method: 'GET' }).length).toBeLessThanOrEqual(3)
+    expect(pollsOf(atlas).length).toBeLessThanOrEqual(3)
   })
 })

@@ -1,3 +1,4 @@
+import type { AtlasEmulator, RecordedRequest } from '../support/emulator.js'
 import type { ActionRun } from '../support/run-action.js'
 
 export { useEmulator } from '../support/use-emulator.js'
@@ -25,4 +26,9 @@ export function waitedSeconds(message: string): number {
   const match = /Stopped waiting after (?:(\d+)m )?(\d+)s/.exec(message)
   if (!match) throw new Error(`no wait in: ${message}`)
   return Number(match[1] ?? 0) * 60 + Number(match[2])
+}
+
+/** The polls of one export job: authenticated GETs of `…/exports/<id>`. */
+export function pollsOf(atlas: AtlasEmulator): RecordedRequest[] {
+  return atlas.apiRequests({ method: 'GET', path: /\/backup\/exports\/[0-9a-f]{24}$/ }).filter(r => r.auth !== 'none')
 }

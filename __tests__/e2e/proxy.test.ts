@@ -44,14 +44,14 @@ describe('HTTPS_PROXY', () => {
     const port = new URL(atlas.url).port
     expect(proxy.seen.length).toBeGreaterThan(0)
     expect(new Set(proxy.seen)).toEqual(new Set([`${HOST}:${port}`]))
-    expect(atlas.requests.map(r => `${r.method} ${r.status}`)).toEqual(['POST 401', 'POST 200', 'GET 200'])
+    expect(atlas.requests.map(r => `${r.method} ${r.status}`)).toEqual(['GET 401', 'GET 200', 'POST 200', 'GET 200'])
   })
 
   test('lower-case https_proxy, and the service-account token and revoke calls too', async () => {
     const { atlas, proxy } = await setup()
     const run = await runAction(serviceAccountInputs(atlas.url), { env: { ...trust, https_proxy: proxy.url } })
     expect(run.exitCode).toBe(0)
-    expect(atlas.requests.map(r => r.path.replace(/\/api\/atlas\/.*/, 'api'))).toEqual(['/api/oauth/token', 'api', '/api/oauth/revoke'])
+    expect(atlas.requests.map(r => r.path.replace(/\/api\/atlas\/.*/, 'api'))).toEqual(['/api/oauth/token', 'api', 'api', '/api/oauth/revoke'])
     expect(proxy.seen.length).toBeGreaterThan(0)
   })
 
@@ -59,7 +59,7 @@ describe('HTTPS_PROXY', () => {
     const { atlas, proxy } = await setup()
     const run = await runAction(digestInputs(atlas.url, { 'wait-timeout': '3s' }), { env: trust })
     expect(run.exitCode).toBe(1)
-    expect(failureOf(run).message).toMatch(new RegExp(`^Could not reach Atlas \\(POST https://${HOST.replace(/\./g, '\\.')}:\\d+/.*\\): getaddrinfo (ENOTFOUND|EAI_AGAIN) ${HOST.replace(/\./g, '\\.')}`))
+    expect(failureOf(run).message).toMatch(new RegExp(`^Could not reach Atlas \\(GET https://${HOST.replace(/\./g, '\\.')}:\\d+/.*\\): getaddrinfo (ENOTFOUND|EAI_AGAIN) ${HOST.replace(/\./g, '\\.')}`))
     expect(proxy.seen).toEqual([])
     expect(atlas.requests).toEqual([])
   })
@@ -77,7 +77,7 @@ describe('HTTPS_PROXY', () => {
     const run = await runAction(digestInputs(atlas.url, { 'wait-timeout': '3s' }), { env: { ...trust, HTTPS_PROXY: proxy.url } })
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toMatch(
-      /^Could not reach Atlas \(POST https:\/\/atlas\.emulator\.test:\d+\/.*\): the proxy refused the connection \(Proxy response \(403\) !== 200 when HTTP Tunneling\); check HTTPS_PROXY and NO_PROXY$/
+      /^Could not reach Atlas \(GET https:\/\/atlas\.emulator\.test:\d+\/.* through the proxy http:\/\/127\.0\.0\.1:\d+\): the proxy refused the connection \(Proxy response \(403\) !== 200 when HTTP Tunneling\); check HTTPS_PROXY and NO_PROXY$/
     )
     expect(run.stdout).not.toMatch(/ retry \d+ of /)
     expect(proxy.seen).toHaveLength(1)

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest'
 import { runAction } from '../support/run-action.js'
 import { BUCKET_ID, CLUSTER, LATEST_SNAPSHOT_ID, PROJECT_ID, digestInputs, serviceAccountInputs } from '../support/scenario.js'
-import { failureOf, useEmulator } from './helpers.js'
+import { failureOf, useEmulator, pollsOf } from './helpers.js'
 
 const emulator = useEmulator()
 
@@ -91,7 +91,7 @@ test.concurrent('a wait of many polls stays calm: state changes only, each poll 
   const visible = lines.slice(from + 1, to).filter(l => !l.startsWith('::debug::'))
   expect(visible).toEqual([expect.stringMatching(/: Queued → InProgress after \d+s\.$/), expect.stringMatching(/: InProgress → Successful after \d+s\.$/)])
   expect(lines.filter(l => /^::debug::Poll \d+ after/.test(l))).toHaveLength(7)
-  expect(atlas.apiRequests({ method: 'GET' })).toHaveLength(7)
+  expect(pollsOf(atlas)).toHaveLength(7)
 })
 
 describe.concurrent('a cancelled run', () => {

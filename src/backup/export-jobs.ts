@@ -7,6 +7,7 @@ import { AtlasError, isRecord } from '../atlas/errors.js'
 import { listAll, pageOf } from '../atlas/pages.js'
 import { backupPath, type ClusterRef } from './cluster.js'
 import type { CustomDatum } from '../custom-data.js'
+import type { IfExported } from '../inputs.js'
 import type { Log } from '../log.js'
 
 export type ExportState = 'Queued' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelled'
@@ -64,8 +65,11 @@ function createCall(cluster: ClusterRef, request: ExportRequest): AtlasCall {
   }
 }
 
-/** How the run came to its job: made now, found after a lost answer, or taken over from an earlier run. */
-export type JobOrigin = 'created' | 'recovered' | 'taken-over'
+/**
+ * How the run came to its job: made now, found after a lost answer, taken over while
+ * active, an earlier Successful export reused, or followed by `export-job-id`.
+ */
+export type JobOrigin = 'created' | 'recovered' | 'taken-over' | 'reused' | 'followed'
 
 export interface StartedExport {
   readonly job: ExportJob
@@ -74,20 +78,53 @@ export interface StartedExport {
 
 export interface StartOptions {
   readonly log: Pick<Log, 'info'>
+  readonly ifExported: IfExported
+}
+
+/** What to do about an export, given the cluster's export jobs. */
+export type Decision = { readonly kind: 'take-over'; readonly job: ExportJob } | { readonly kind: 'reuse'; readonly job: ExportJob } | { readonly kind: 'create' }
+
+/**
+ * Pure: an active export of the same snapshot to the same bucket is taken over (Atlas
+ * allows one per snapshot); a Successful one is reused unless told to export again;
+ * anything else (none, Failed, Cancelled) is created anew. The newest wins a tie.
+ */
+export function decideExport(jobs: readonly ExportJob[], request: ExportRequest, ifExported: IfExported): Decision {
+  const same = jobs.filter(job => sameExport(job, request)).sort((a, b) => created(b) - created(a))
+  const active = same.find(job => !isTerminal(job.state))
+  if (active) return { kind: 'take-over', job: active }
+  const done = same.find(job => isSuccessful(job.state))
+  if (done && ifExported === 'reuse') return { kind: 'reuse', job: done }
+  return { kind: 'create' }
+}
+
+function created(job: ExportJob): number {
+  const time = Date.parse(job.createdAt ?? '')
+  return Number.isNaN(time) ? 0 : time
 }
 
 // Atlas stamps createdAt to the second with its own clock: allow for both.
 const CLOCK_SKEW_MS = 60_000
 
 /**
- * Creates the export job, never two: after an ambiguous failure, the job with the same
- * snapshot and bucket created since the attempt began is ours. A 409 (Atlas allows one
- * active export per snapshot) takes over the active job of the same snapshot and
- * bucket, which is what re-running a failed workflow run needs. A create that starts
- * before the run's deadline keeps its whole retry policy.
+ * Looks before creating: an export of the same snapshot to the same bucket that is
+ * active is taken over, one that succeeded is reused (`if-exported: reuse`), and only
+ * otherwise is a job created, never two: after an ambiguous failure, the job of the same
+ * snapshot and bucket created since the attempt began is ours. A 409 (a job that became
+ * active between the look and the create) still takes that job over. A create that
+ * starts before the run's deadline keeps its whole retry policy.
  */
 export async function startExport(atlas: AtlasClient, cluster: ClusterRef, request: ExportRequest, options: StartOptions): Promise<StartedExport> {
   const client = atlas.withoutDeadline()
+  const decision = decideExport(await listExportJobs(client, cluster), request, options.ifExported)
+  if (decision.kind === 'take-over') return takeOver(decision.job, request, options)
+  if (decision.kind === 'reuse') {
+    const job = decision.job
+    options.log.info(
+      `Snapshot ${request.snapshotId} was already exported to this bucket by job ${job.id} (Successful${job.finishedAt ? `, finished ${job.finishedAt}` : ''}): reusing it, creating nothing (if-exported: reuse).`
+    )
+    return { job, origin: 'reused' }
+  }
   try {
     const { value: job, recovered } = await client.create<ExportJob>(createCall(cluster, request), {
       what: 'the create',
@@ -100,11 +137,15 @@ export async function startExport(atlas: AtlasClient, cluster: ClusterRef, reque
     return { job, origin: recovered ? 'recovered' : 'created' }
   } catch (error) {
     if (!(error instanceof AtlasError && error.status === 409)) throw error
-    const active = (await listExportJobs(client, cluster)).find(job => sameExport(job, request) && !isTerminal(job.state))
-    if (!active) throw error
-    options.log.info(`An export of snapshot ${request.snapshotId} to this bucket is already ${active.state}: taking over job ${active.id} instead of creating another.`)
-    return { job: active, origin: 'taken-over' }
+    const decision = decideExport(await listExportJobs(client, cluster), request, 'export-again')
+    if (decision.kind !== 'take-over') throw error
+    return takeOver(decision.job, request, options)
   }
+}
+
+function takeOver(job: ExportJob, request: ExportRequest, options: StartOptions): StartedExport {
+  options.log.info(`An export of snapshot ${request.snapshotId} to this bucket is already ${job.state}: taking over job ${job.id} instead of creating another.`)
+  return { job, origin: 'taken-over' }
 }
 
 function sameExport(job: ExportJob, request: ExportRequest): boolean {
