@@ -72,7 +72,7 @@ describe('parseInputs', () => {
     ['if-exported', 'export-again', "'if-exported: export-again'"],
     ['dry-run', 'true', "'dry-run: true'"]
   ])('export-job-id with %s: %s is bad input naming both', (name, value, named) => {
-    const extra = name === 'export-bucket-name' ? { 'export-bucket-id': '' } : {}
+    const extra: Record<string, string> = name === 'export-bucket-name' ? { 'export-bucket-id': '' } : {}
     expect(problems({ 'export-job-id': '6a7945592c88faeba59d5e8e', [name]: value, ...extra })).toContain(`Inputs 'export-job-id' and ${named} conflict`)
   })
 

@@ -254,14 +254,14 @@ export class AtlasEmulator {
   }
 
   /** An export job made before the run (an earlier run's, say): in the list, and readable. */
-  seedJob(job: Pick<EmuJob, 'clusterName' | 'snapshotId' | 'exportBucketId' | 'createdAt'> & { state: string }): EmuJob {
+  seedJob(job: Pick<EmuJob, 'clusterName' | 'snapshotId' | 'exportBucketId' | 'createdAt'> & { state: string; timeline?: TimelineStep[] }): EmuJob {
     const project = this.projects[0] as EmuProject
     const seeded: EmuJob = {
       id: objectId(),
       groupId: project.id,
       customData: [],
       prefix: `exported_snapshots/${ORG_ID}/${project.id}/${job.clusterName}/earlier/${Math.floor(Date.parse(job.createdAt) / 1000)}`,
-      timeline: [{ state: job.state }],
+      timeline: job.timeline ?? [{ state: job.state }],
       step: 0,
       ...(['Successful', 'Failed', 'Cancelled'].includes(job.state) ? { finishedAt: job.createdAt } : {}),
       clusterName: job.clusterName,

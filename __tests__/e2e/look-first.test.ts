@@ -1,0 +1,137 @@
+/**
+ * Look before creating (re-runs and repeated schedules never export a snapshot twice)
+ * and export-job-id (start now, wait later), through the bundle.
+ */
+import { describe, expect, test } from 'vitest'
+import { atlasTime, type AtlasEmulator } from '../support/emulator.js'
+import { runAction } from '../support/run-action.js'
+import { BUCKET_ID, CLUSTER, digestInputs, LATEST_SNAPSHOT_ID, serviceAccountInputs } from '../support/scenario.js'
+import { failureOf, pollsOf, useEmulator } from './helpers.js'
+
+const emulator = useEmulator()
+const EXPORTS = /\/backup\/exports$/
+const hoursAgo = (h: number) => atlasTime(Date.now() - h * 3_600_000)
+const posts = (atlas: AtlasEmulator) => atlas.apiRequests({ method: 'POST', path: EXPORTS }).filter(r => r.auth !== 'none')
+const earlier = (atlas: AtlasEmulator, state: string, timeline?: Array<{ state: string }>) =>
+  atlas.seedJob({ clusterName: CLUSTER, snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID, createdAt: hoursAgo(3), state, timeline })
+
+describe.concurrent('looking before creating', () => {
+  test('an earlier Successful export of the same snapshot and bucket is reused: nothing created, every output from it, said in log and summary', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const done = earlier(atlas, 'Successful')
+    const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
+    expect(run.exitCode).toBe(0)
+    expect(posts(atlas)).toEqual([])
+    expect(atlas.jobs).toHaveLength(1)
+    expect(run.outputs).toMatchObject({ 'export-job-id': done.id, state: 'Successful', prefix: done.prefix, 'finished-at': done.finishedAt, 'error-code': '' })
+    expect(run.stdout).toContain(
+      `Snapshot ${LATEST_SNAPSHOT_ID} was already exported to this bucket by job ${done.id} (Successful, finished ${done.finishedAt}): reusing it, creating nothing (if-exported: reuse).`
+    )
+    expect(run.summary).toContain('## ✅ Atlas snapshot already exported: reused')
+    expect(run.summary).toContain(`This snapshot was already exported to this bucket by job \`${done.id}\` (finished ${done.finishedAt}): nothing was created.`)
+    expect(pollsOf(atlas)).toEqual([])
+  })
+
+  test('if-exported: export-again exports anew next to the earlier Successful one', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const done = earlier(atlas, 'Successful')
+    const run = await runAction(digestInputs(atlas.url, { 'if-exported': 'export-again' }))
+    expect(run.exitCode).toBe(0)
+    expect(posts(atlas)).toHaveLength(1)
+    expect(atlas.jobs).toHaveLength(2)
+    expect(run.outputs['export-job-id']).not.toBe(done.id)
+    expect(run.outputs['export-job-id']).toBe(atlas.jobs[1]?.id)
+  })
+
+  test('an earlier Failed export does not count: a new one is created', async ctx => {
+    const atlas = await emulator({}, ctx)
+    earlier(atlas, 'Failed')
+    const run = await runAction(digestInputs(atlas.url))
+    expect(run.exitCode).toBe(0)
+    expect(posts(atlas)).toHaveLength(1)
+    expect(run.outputs['export-job-id']).toBe(atlas.jobs[1]?.id)
+  })
+
+  test('an active export is taken over without any create (no 409 needed), and waited for', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const active = earlier(atlas, 'InProgress', [{ state: 'InProgress' }, { state: 'Successful' }])
+    const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
+    expect(run.exitCode).toBe(0)
+    expect(posts(atlas)).toEqual([])
+    expect(run.stdout).toContain(`An export of snapshot ${LATEST_SNAPSHOT_ID} to this bucket is already InProgress: taking over job ${active.id} instead of creating another.`)
+    expect(run.stdout).toContain(`Took over export job ${active.id}`)
+    expect(run.outputs).toMatchObject({ 'export-job-id': active.id, state: 'Successful' })
+    expect(run.summary).toContain('taken over: an export of this snapshot to this bucket was already running')
+  })
+
+  test('a race between the look and the create (the export became active in between): the 409 still takes it over', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const active = earlier(atlas, 'Queued')
+    // The look sees the list as it was a moment before the other run's create.
+    atlas.inject({ method: 'GET', path: EXPORTS, fault: { status: 200, body: '{"links":[],"results":[],"totalCount":0}' } })
+    const run = await runAction(digestInputs(atlas.url))
+    expect(run.exitCode).toBe(0)
+    expect(posts(atlas).map(r => r.status)).toEqual([409])
+    expect(run.outputs['export-job-id']).toBe(active.id)
+    expect(run.stdout).toContain(`taking over job ${active.id} instead of creating another.`)
+  })
+
+  test('an ambiguous create next to an older Successful export (export-again): the older is not ours; one new job', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const done = earlier(atlas, 'Successful')
+    atlas.inject({ method: 'POST', path: EXPORTS, afterProcessing: true, fault: { status: 504, body: '' } })
+    const run = await runAction(digestInputs(atlas.url, { 'if-exported': 'export-again' }))
+    expect(run.exitCode).toBe(0)
+    expect(posts(atlas)).toHaveLength(1)
+    expect(atlas.jobs).toHaveLength(2)
+    const made = atlas.jobs.find(job => job.id !== done.id)
+    expect(run.stdout).toContain(`Found export job ${made?.id} (Queued) created by that request: using it.`)
+    expect(run.outputs['export-job-id']).toBe(made?.id)
+  })
+})
+
+describe.concurrent('export-job-id: start now, wait later', () => {
+  test('a first step starts the export (wait: false); a later one follows it by id to Successful, with no snapshot, list or create call', async ctx => {
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }] }, ctx)
+    const start = await runAction(serviceAccountInputs(atlas.url, { 'snapshot-id': 'latest' }))
+    expect(start.exitCode).toBe(0)
+    const id = start.outputs['export-job-id'] as string
+    const before = atlas.requests.length
+    const later = await runAction(serviceAccountInputs(atlas.url, { 'export-job-id': id, 'export-bucket-id': '', wait: 'true', 'poll-interval': '1s' }))
+    expect(later.exitCode).toBe(0)
+    const calls = atlas.requests.slice(before).map(r => `${r.method} ${r.path.replace(/^\/api\/atlas\/v2\/groups\/[0-9a-f]+\/clusters\/[^/]+/, '…')}`)
+    // The read (InProgress), one poll (Successful): each read moves the emulator's job one step.
+    expect(calls).toEqual(['POST /api/oauth/token', `GET …/backup/exports/${id}`, `GET …/backup/exports/${id}`, 'POST /api/oauth/revoke'])
+    expect(later.outputs).toMatchObject({ 'export-job-id': id, state: 'Successful', 'snapshot-id': start.outputs['snapshot-id'], 'export-bucket-id': BUCKET_ID })
+    expect(later.stdout).toContain(`Following export job ${id} (InProgress) of snapshot ${start.outputs['snapshot-id']} to bucket ${BUCKET_ID}.`)
+    expect(later.summary).toContain('followed: started earlier, given by export-job-id')
+  })
+
+  test('without wait: one read, every output set', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const active = earlier(atlas, 'InProgress')
+    const run = await runAction(digestInputs(atlas.url, { 'export-job-id': active.id, 'snapshot-id': '' }))
+    expect(run.exitCode).toBe(0)
+    expect(atlas.apiRequests().filter(r => r.auth !== 'none').map(r => `${r.method} ${r.path.split('/backup/')[1]}`)).toEqual([`GET exports/${active.id}`])
+    expect(run.outputs).toMatchObject({ 'export-job-id': active.id, state: 'InProgress', 'snapshot-id': LATEST_SNAPSHOT_ID })
+  })
+
+  test("an unknown id is Atlas's 404 with its detail", async ctx => {
+    const atlas = await emulator({}, ctx)
+    const run = await runAction(digestInputs(atlas.url, { 'export-job-id': '6a7945592c88faeba59d5e8e' }))
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).message).toBe('Atlas API 404 EXPORT_JOB_NOT_FOUND: No export job with ID 6a7945592c88faeba59d5e8e exists.')
+    expect(run.summary).toContain('**Reading the export job** failed')
+    expect(run.outputs['error-code']).toBe('EXPORT_JOB_NOT_FOUND')
+  })
+
+  test('conflicting inputs are bad input naming both, before any request', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const run = await runAction(digestInputs(atlas.url, { 'export-job-id': '6a7945592c88faeba59d5e8e', 'snapshot-id': 'new', 'dry-run': 'true' }))
+    expect(run.exitCode).toBe(1)
+    const { message } = failureOf(run)
+    expect(message).toContain("Inputs 'export-job-id' and 'snapshot-id: new' conflict")
+    expect(message).toContain("Inputs 'export-job-id' and 'dry-run: true' conflict")
+    expect(atlas.requests).toEqual([])
+  })
+})
