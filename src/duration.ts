@@ -29,3 +29,8 @@ export function formatDuration(ms: number): string {
   if (seconds || parts.length === 0) parts.push(`${seconds}s`)
   return parts.join(' ')
 }
+
+/** `1 day`, `7 days`. */
+export function days(count: number): string {
+  return `${count} day${count === 1 ? '' : 's'}`
+}

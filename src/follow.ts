@@ -6,7 +6,7 @@ import type { AtlasClient } from './atlas/client.js'
 import { failureSummary, isTransient } from './atlas/retry.js'
 import type { ClusterRef } from './backup/cluster.js'
 import { realClock, type Clock } from './clock.js'
-import { formatDuration } from './duration.js'
+import { days, formatDuration } from './duration.js'
 import { getExportJob, isSuccessful, isTerminal, type ExportJob } from './backup/export-jobs.js'
 import type { Log } from './log.js'
 import { collectionsText, ProgressLog } from './progress.js'
@@ -46,7 +46,9 @@ export async function followExportJob(
   log.info(
     `Waiting for export job ${created.id}: a poll every ${formatDuration(options.intervalMs)}, for at most ${formatDuration(options.deadline - clock.now())} more (wait-timeout).`
   )
-  const progress = new ProgressLog(`Export job ${created.id}`, created.state, options.startedAt, log)
+  // Counted from the job's creation, as the summary's Duration is: one clock for both.
+  const since = Date.parse(created.createdAt ?? '')
+  const progress = new ProgressLog(`Export job ${created.id}`, created.state, Number.isNaN(since) ? options.startedAt : since, log)
   const outcome = await pollUntil(created, () => getExportJob(client, cluster, created.id), job => isTerminal(job.state), {
     ...pollOptions(options),
     onPoll: job => {
@@ -82,7 +84,7 @@ export async function followSnapshot(
       `on-demand snapshot ${snapshot.id}`,
       snapshot.status ?? 'unknown',
       clock.now() - options.startedAt,
-      `Nothing was exported. The snapshot goes on in Atlas and is kept ${retentionDays} day${retentionDays === 1 ? '' : 's'}.`
+      `Nothing was exported. The snapshot goes on in Atlas and is kept ${days(retentionDays)}.`
     )
   }
   if (!isCompleted(snapshot)) {
@@ -106,7 +108,14 @@ export class ExportJobFailedError extends Error {
 
 /** The wait ran out; what was waited for goes on in Atlas. */
 export class WaitTimeoutError extends Error {
-  constructor(subject: string, state: string, waitedMs: number, afterword: string) {
+  constructor(
+    subject: string,
+    state: string,
+    waitedMs: number,
+    afterword: string,
+    /** The export job that is still running, when it was the job that was waited for. */
+    readonly runningJob?: ExportJob
+  ) {
     super(`Stopped waiting after ${formatDuration(waitedMs)} (wait-timeout): ${subject} is still ${state}. ${afterword}`)
     this.name = 'WaitTimeoutError'
   }
@@ -116,7 +125,8 @@ export class WaitTimeoutError extends Error {
       `export job ${job.id}`,
       job.state,
       waitedMs,
-      'The export goes on in Atlas; its outputs are set, and a later step or run can look it up by export-job-id.'
+      `The export goes on in Atlas, and its outputs are set. To follow it: re-run this workflow (the run takes the job over), or give export-job-id: ${job.id} to a later step with wait: true.`,
+      job
     )
   }
 }

@@ -5,36 +5,34 @@
  * it calls only answer.
  */
 import type { AtlasClient } from './atlas/client.js'
-import { AtlasError } from './atlas/errors.js'
+import { AtlasError, isSignInFailure } from './atlas/errors.js'
 import type { ClusterRef } from './backup/cluster.js'
 import { getExportJob, startExport, type StartedExport } from './backup/export-jobs.js'
 import { connect } from './connect.js'
-import { formatDuration } from './duration.js'
-import { ExportJobFailedError, followExportJob, type FollowOptions } from './follow.js'
+import { days, formatDuration } from './duration.js'
+import { ExportJobFailedError, followExportJob, WaitTimeoutError, type FollowOptions } from './follow.js'
 import { getInputs, type Inputs } from './inputs.js'
 import type { Log } from './log.js'
 import { Outputs } from './outputs.js'
-import { chooseSnapshot, resolveBucket } from './resolve.js'
+import { chooseSnapshot, readBucket, resolveBucket } from './resolve.js'
 import { currentRun, snapshotDescription } from './run-context.js'
 import { actionsRunner, type Runner } from './runner.js'
-import { renderSummary, type Failure, type RunReport } from './summary.js'
+import { FAILED, renderSummary, STILL_RUNNING, type Failure, type RunReport } from './summary.js'
 import { takeOnDemandSnapshot } from './take-snapshot.js'
-
-const FAILURE_TITLE = 'Atlas export failed'
 
 export async function run(runner: Runner = actionsRunner()): Promise<void> {
   const { log, clock } = runner
   const startedAt = clock.now()
   const outputs = new Outputs((name, value) => runner.setOutput(name, value))
   const workflowRun = currentRun(runner.env)
-  const report: RunReport = { stage: 'inputs', runUrl: workflowRun.url }
+  const report: RunReport = { stage: 'inputs' }
   const cancel = new AbortController()
   let client: AtlasClient | undefined
   // A cancelled run: the summary first (it is what the user sees), then the token
   // back, within the runner's grace; the flow below stops at its next step.
   const stopWatching = runner.onCancel(async signal => {
     cancel.abort()
-    report.failure = { message: cancelledMessage(signal, report) }
+    report.failure = { title: FAILED, message: cancelledMessage(signal, report) }
     log.info(report.failure.message)
     await writeSummary(runner, report)
     await client?.close()
@@ -56,14 +54,16 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
       if (inputs.bucket.kind === 'id' && inputs.bucket.id !== job.exportBucketId) {
         throw new Error(`Input 'export-bucket-id' is ${inputs.bucket.id}, but export job ${job.id} exports to bucket ${job.exportBucketId}: drop export-bucket-id, or give the right job.`)
       }
-      report.bucket = { id: job.exportBucketId }
       report.snapshot = { id: job.snapshotId, origin: 'of-job' }
       startedWith(report, outputs, { job, origin: 'followed' })
       log.info(`Following export job ${job.id} (${job.state}) of snapshot ${job.snapshotId} to bucket ${job.exportBucketId}.`)
+      report.stage = 'bucket'
+      report.bucket = await readBucket(client, inputs.projectId, job.exportBucketId, log)
+      outputs.bucket(report.bucket)
     } else {
       report.stage = 'bucket'
       report.bucket = await resolveBucket(client, inputs, log)
-      outputs.bucket(report.bucket.id)
+      outputs.bucket(report.bucket)
 
       report.stage = 'snapshot'
       report.snapshot = await chooseSnapshot(client, cluster, inputs, log)
@@ -102,6 +102,8 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
     // After a cancel the handler above reports; what the flow throws then is its echo.
     if (!cancel.signal.aborted) {
       report.failure = describeFailure(error)
+      // A refused credential or address fails the sign-in, whatever the run was about to do.
+      if (isSignInFailure(error)) report.stage = 'sign-in'
       fail(runner, error, report.failure, outputs)
     }
   } finally {
@@ -132,7 +134,7 @@ async function logSettings(inputs: Inputs, log: Log): Promise<void> {
     ...(inputs.exportJobId
       ? [`Export job:   ${inputs.exportJobId} (followed, not created)`]
       : [
-          `Snapshot:     ${snapshot}${inputs.snapshot.kind === 'new' ? ` (kept ${inputs.snapshotRetentionDays} days)` : ''}`,
+          `Snapshot:     ${snapshot}${inputs.snapshot.kind === 'new' ? ` (kept ${days(inputs.snapshotRetentionDays)})` : ''}`,
           `Bucket:       ${inputs.bucket.kind === 'id' ? inputs.bucket.id : inputs.bucket.kind === 'name' ? `named '${inputs.bucket.name}'` : '(the job\'s)'}`,
           `If exported:  ${inputs.ifExported === 'reuse' ? 'reuse an earlier Successful export of this snapshot to this bucket' : 'export again'}`
         ]),
@@ -160,7 +162,7 @@ function fail(runner: Runner, error: unknown, failure: Failure, outputs: Outputs
     runner.log.debug(`error-code output not written: ${(outputError as Error).message}`)
   }
   if (error instanceof Error && error.stack) runner.log.debug(error.stack)
-  runner.fail(failure.hint ? `${failure.message}\n${failure.hint}` : failure.message, FAILURE_TITLE)
+  runner.fail(failure.hint ? `${failure.message}\n${failure.hint}` : failure.message, failure.title)
 }
 
 /** Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it, which is fine. */
@@ -173,8 +175,9 @@ async function writeSummary(runner: Runner, report: RunReport): Promise<void> {
 }
 
 function describeFailure(error: unknown): Failure {
-  if (error instanceof AtlasError) return { message: error.message, errorCode: error.errorCode, hint: error.hint }
-  if (error instanceof ExportJobFailedError) return { message: error.message, errorCode: error.errorCode }
-  if (error instanceof Error) return { message: error.message }
-  return { message: String(error) }
+  if (error instanceof AtlasError) return { title: FAILED, message: error.message, errorCode: error.errorCode, hint: error.hint }
+  if (error instanceof ExportJobFailedError) return { title: FAILED, message: error.message, errorCode: error.errorCode }
+  if (error instanceof WaitTimeoutError && error.runningJob) return { title: STILL_RUNNING, message: error.message }
+  if (error instanceof Error) return { title: FAILED, message: error.message }
+  return { title: FAILED, message: String(error) }
 }

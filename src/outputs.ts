@@ -3,6 +3,8 @@
  * when it changes, so a step that then fails still leaves them for `if: failure()`.
  */
 import type { ExportJob } from './backup/export-jobs.js'
+import { exportUrl } from './destination.js'
+import type { ChosenBucket } from './summary.js'
 
 export type SetOutput = (name: string, value: string) => void
 
@@ -24,6 +26,8 @@ export function jobOutputs(job: ExportJob): Record<string, string> {
 
 export class Outputs {
   private readonly written = new Map<string, string>()
+  private chosenBucket: ChosenBucket | undefined
+  private prefix: string | undefined
 
   constructor(private readonly set: SetOutput) {}
 
@@ -31,13 +35,26 @@ export class Outputs {
     this.write('snapshot-id', snapshotId)
   }
 
-  bucket(exportBucketId: string): void {
-    this.write('export-bucket-id', exportBucketId)
+  /** The bucket as far as it is known: its id at once, its name and cloud once read. */
+  bucket(bucket: ChosenBucket): void {
+    this.chosenBucket = bucket
+    this.write('export-bucket-id', bucket.id)
+    if (bucket.name) this.write('bucket-name', bucket.name)
+    if (bucket.cloudProvider) this.write('cloud-provider', bucket.cloudProvider)
+    this.destination()
   }
 
   job(job: ExportJob): void {
     if (job.snapshotId) this.write('snapshot-id', job.snapshotId)
     for (const [name, value] of Object.entries(jobOutputs(job))) this.write(name, value)
+    this.prefix = job.prefix
+    this.destination()
+  }
+
+  private destination(): void {
+    const bucket = this.chosenBucket
+    if (!bucket?.name) return
+    this.write('export-url', exportUrl({ bucketName: bucket.name, cloudProvider: bucket.cloudProvider, serviceUrl: bucket.serviceUrl }, this.prefix) ?? '')
   }
 
   errorCode(code: string | undefined): void {

@@ -9,6 +9,13 @@ import type { Log } from './log.js'
 
 export const HEARTBEAT_MS = 5 * 60_000
 
+/** Pure: how long the export took, by Atlas's own clock (createdAt to finishedAt). */
+export function exportDuration(job: ExportJob): number | undefined {
+  const created = Date.parse(job.createdAt ?? '')
+  const finished = Date.parse(job.finishedAt ?? '')
+  return Number.isNaN(created) || Number.isNaN(finished) ? undefined : finished - created
+}
+
 /** Pure: what Atlas says of the collections, never as a percentage (it can stay 0/0 on success). */
 export function collectionsText(job: ExportJob): string | undefined {
   const status = job.exportStatus

@@ -5,8 +5,9 @@
  */
 import type { AtlasClient } from './atlas/client.js'
 import type { ClusterRef } from './backup/cluster.js'
-import { findExportBucketByName, getExportBucket } from './backup/export-buckets.js'
-import { findLatestSnapshot, getSnapshot, whyNotExportable } from './backup/snapshots.js'
+import { findExportBucketByName, getExportBucket, type ExportBucket } from './backup/export-buckets.js'
+import { checkClusterExists, findLatestSnapshot, getSnapshot, whyNotExportable } from './backup/snapshots.js'
+import { days } from './duration.js'
 import type { Inputs } from './inputs.js'
 import type { Log } from './log.js'
 import type { ChosenBucket, ChosenSnapshot } from './summary.js'
@@ -15,14 +16,21 @@ export async function resolveBucket(client: AtlasClient, inputs: Inputs, log: Pi
   if (inputs.bucket.kind === 'name') {
     const bucket = await findExportBucketByName(client, inputs.projectId, inputs.bucket.name)
     log.info(`Export Bucket '${bucket.bucketName}' is ${bucket._id} (${bucket.cloudProvider ?? 'unknown cloud'}).`)
-    return { id: bucket._id, name: bucket.bucketName }
+    return chosen(bucket)
   }
   if (inputs.bucket.kind === 'of-job') throw new Error('no bucket to resolve: the export job followed names its own')
-  // Creating the export checks the bucket anyway; only a dry run asks for it on its own.
-  if (!inputs.dryRun) return { id: inputs.bucket.id }
-  const bucket = await getExportBucket(client, inputs.projectId, inputs.bucket.id)
-  log.info(`Export Bucket ${bucket._id} exists: '${bucket.bucketName}' (${bucket.cloudProvider ?? 'unknown cloud'}).`)
-  return { id: bucket._id, name: bucket.bucketName }
+  return readBucket(client, inputs.projectId, inputs.bucket.id, log)
+}
+
+/** One read of the bucket: that it exists, and where the export lands (its name and cloud). */
+export async function readBucket(client: AtlasClient, projectId: string, id: string, log: Pick<Log, 'info'>): Promise<ChosenBucket> {
+  const bucket = await getExportBucket(client, projectId, id)
+  log.info(`Export Bucket ${bucket._id}: '${bucket.bucketName}' (${bucket.cloudProvider ?? 'unknown cloud'}).`)
+  return chosen(bucket)
+}
+
+function chosen(bucket: ExportBucket): ChosenBucket {
+  return { id: bucket._id, name: bucket.bucketName, cloudProvider: bucket.cloudProvider, serviceUrl: bucket.serviceUrl }
 }
 
 /** The snapshot given or `latest`; for `new`, what will be taken (no id yet). */
@@ -44,6 +52,10 @@ export async function chooseSnapshot(client: AtlasClient, cluster: ClusterRef, i
     log.info(`Latest exportable snapshot of ${cluster.clusterName}: ${latest.id} (created ${latest.createdAt}).`)
     return { id: latest.id, origin: 'latest', createdAt: latest.createdAt }
   }
-  if (inputs.dryRun) log.info(`Dry run: an on-demand snapshot of ${cluster.clusterName} would be taken (kept ${inputs.snapshotRetentionDays} days).`)
+  if (inputs.dryRun) {
+    // Nothing is taken, but a mistyped cluster must not go green.
+    await checkClusterExists(client, cluster)
+    log.info(`Dry run: cluster ${cluster.clusterName} exists; an on-demand snapshot of it would be taken (kept ${days(inputs.snapshotRetentionDays)}).`)
+  }
   return { origin: 'new' }
 }

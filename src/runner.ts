@@ -5,6 +5,10 @@
  * the story of a run can be told in a test with a fake runner.
  */
 import * as core from '@actions/core'
+
+// core.ExitCode.Failure is 1; @github/local-action's stand-in for @actions/core has no
+// ExitCode, and a run there must fail as it does on the runner.
+const FAILURE = 1
 import { onCancel, type CancelHandler } from './cancel.js'
 import { realClock, type Clock } from './clock.js'
 import { coreLog, type Log } from './log.js'
@@ -42,7 +46,7 @@ export function actionsRunner(): Runner {
     fail: (message, title) => {
       // core.error escapes the message: text from Atlas in it cannot start a workflow command.
       core.error(message, { title })
-      process.exitCode = core.ExitCode.Failure
+      process.exitCode = FAILURE
     },
     onCancel
   }

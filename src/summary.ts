@@ -2,16 +2,18 @@
  * The job summary on the run page: what was exported where, at a glance, and when the
  * run went red, what failed, Atlas's error code and what to do. Pure: main.ts writes it.
  */
-import { formatDuration } from './duration.js'
+import { days, formatDuration } from './duration.js'
 import { isSuccessful, isTerminal, type ExportJob, type JobOrigin } from './backup/export-jobs.js'
 import type { Inputs } from './inputs.js'
-import { collectionsText } from './progress.js'
+import { exportUrl } from './destination.js'
+import { collectionsText, exportDuration } from './progress.js'
 
-export type Stage = 'inputs' | 'connect' | 'read-job' | 'bucket' | 'snapshot' | 'take-snapshot' | 'create' | 'wait'
+export type Stage = 'inputs' | 'connect' | 'sign-in' | 'read-job' | 'bucket' | 'snapshot' | 'take-snapshot' | 'create' | 'wait'
 
 const STAGE_TEXT: Record<Stage, string> = {
   inputs: 'Checking the inputs',
   connect: 'Connecting to Atlas',
+  'sign-in': 'Signing in to Atlas',
   'read-job': 'Reading the export job',
   bucket: 'Finding the Export Bucket',
   snapshot: 'Choosing the snapshot',
@@ -21,16 +23,24 @@ const STAGE_TEXT: Record<Stage, string> = {
 }
 
 export interface Failure {
+  /** The annotation's title and the summary's headline. */
+  readonly title: string
   readonly message: string
   readonly errorCode?: string | undefined
   readonly hint?: string | undefined
 }
+
+export const FAILED = 'Atlas export failed'
+/** A wait that ran out: the step is red, but the export goes on and may well succeed. */
+export const STILL_RUNNING = 'Atlas export still running: the wait stopped (wait-timeout)'
 
 export type SnapshotOrigin = 'given' | 'latest' | 'new' | 'of-job'
 
 export interface ChosenBucket {
   readonly id: string
   readonly name?: string | undefined
+  readonly cloudProvider?: string | undefined
+  readonly serviceUrl?: string | undefined
 }
 
 export interface ChosenSnapshot {
@@ -49,7 +59,6 @@ export interface RunReport {
   job?: ExportJob
   origin?: JobOrigin
   failure?: Failure
-  runUrl?: string | undefined
 }
 
 const ORIGIN_TEXT: Record<JobOrigin, string> = {
@@ -62,12 +71,13 @@ const ORIGIN_TEXT: Record<JobOrigin, string> = {
 
 export function renderSummary(report: RunReport): string {
   const lines: string[] = [`## ${headline(report)}`, '']
-  const rows = tableRows(report)
-  if (rows.length > 0) {
-    lines.push('| | |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${value} |`), '')
-  }
+  const rows = tableRows(report).map(([name, value]) => `| ${name} | ${value} |`)
+  // The first row is the table's header: no empty header row above it.
+  if (rows.length > 0) lines.push(rows[0] as string, '|---|---|', ...rows.slice(1), '')
   const failure = report.failure
-  if (failure) {
+  if (failure?.title === STILL_RUNNING) {
+    lines.push('### The export goes on', '', escape(failure.message), '')
+  } else if (failure) {
     const [first, ...more] = failure.message.split('\n')
     lines.push('### What went wrong', '', `**${STAGE_TEXT[report.stage]}** failed: ${escape(first ?? '')}`)
     for (const line of more) lines.push(escape(line))
@@ -79,7 +89,12 @@ export function renderSummary(report: RunReport): string {
     }
     lines.push('')
   } else if (report.inputs?.dryRun) {
-    lines.push('Dry run: the inputs, the credentials, the snapshot and the bucket were checked; nothing was created.', '')
+    lines.push(
+      'Dry run: the inputs, the credentials, the cluster, the snapshot and the bucket were checked; nothing was created.',
+      '',
+      'What a dry run cannot prove: that the credential may create the export (or take a snapshot). Atlas offers no check without side effects; the roles each call needs are in the README.',
+      ''
+    )
   } else if (report.job && report.origin === 'reused') {
     const when = report.job.finishedAt ?? report.job.createdAt
     lines.push(
@@ -89,11 +104,11 @@ export function renderSummary(report: RunReport): string {
   } else if (report.job && !isTerminal(report.job.state) && !report.inputs?.wait) {
     lines.push('The export runs on in Atlas; `wait: true` would follow it to the end.', '')
   }
-  if (report.runUrl) lines.push(`<sub>[Workflow run](${report.runUrl})</sub>`, '')
   return `${lines.join('\n')}\n`
 }
 
 function headline(report: RunReport): string {
+  if (report.failure?.title === STILL_RUNNING) return `⏳ ${STILL_RUNNING}`
   if (report.failure) return '❌ Atlas snapshot export failed'
   if (report.inputs?.dryRun) return '🧪 Atlas snapshot export: dry run, nothing exported'
   const state = report.job?.state ?? ''
@@ -106,7 +121,7 @@ function snapshotText(report: RunReport): string | undefined {
   const snapshot = report.snapshot
   if (!snapshot) return undefined
   const taken = snapshot.createdAt ? `, taken ${snapshot.createdAt}` : ''
-  const days = report.inputs?.snapshotRetentionDays ?? 1
+  const kept = days(report.inputs?.snapshotRetentionDays ?? 1)
   switch (snapshot.origin) {
     case 'given':
       return code(snapshot.id)
@@ -116,8 +131,8 @@ function snapshotText(report: RunReport): string | undefined {
       return `${code(snapshot.id)} (chosen as \`latest\`${taken})`
     case 'new':
       return snapshot.id
-        ? `${code(snapshot.id)} (taken on demand for this run, kept ${days} day${days === 1 ? '' : 's'})`
-        : `a new on-demand snapshot${report.inputs?.dryRun ? ' would be taken' : ''} (kept ${days} day${days === 1 ? '' : 's'})`
+        ? `${code(snapshot.id)} (taken on demand for this run, kept ${kept})`
+        : `a new on-demand snapshot${report.inputs?.dryRun ? ' would be taken' : ''} (kept ${kept})`
   }
 }
 
@@ -131,27 +146,25 @@ function tableRows(report: RunReport): Array<[string, string]> {
   add('Cluster', inputs && code(inputs.clusterName))
   add('Snapshot', snapshotText(report))
   const bucketId = job?.exportBucketId ?? bucket?.id
-  add('Export bucket', bucketId && `${code(bucketId)}${bucket?.name ? ` (${escape(bucket.name)})` : ''}`)
+  const about = [bucket?.name && escape(bucket.name), bucket?.cloudProvider && escape(bucket.cloudProvider)].filter(Boolean).join(', ')
+  add('Export bucket', bucketId && `${code(bucketId)}${about ? ` (${about})` : ''}`)
   if (job) {
     add('Export job', `${code(job.id)}${ORIGIN_TEXT[report.origin ?? 'created']}`)
-    const reason = [job.stateReason?.errorCode, job.stateReason?.message].filter(Boolean).join(' ')
-    add('State', job.state + (reason ? `: ${escape(reason)}` : ''))
+    // A failure's reason is told once, under "What went wrong".
+    const reason = report.failure ? '' : [job.stateReason?.errorCode, job.stateReason?.message].filter(Boolean).join(' ')
+    add('State', escape(job.state) + (reason ? `: ${escape(reason)}` : ''))
+    add('Destination', bucket?.name ? code(exportUrl({ bucketName: bucket.name, cloudProvider: bucket.cloudProvider, serviceUrl: bucket.serviceUrl }, job.prefix)) : undefined)
     add('Prefix', code(job.prefix))
     add('Created', job.createdAt)
     add('Finished', job.finishedAt)
-    add('Duration', duration(job))
+    const took = exportDuration(job)
+    add('Duration', took === undefined ? undefined : formatDuration(took))
     add('Collections', collectionsText(job))
     if (job.components?.length) add('Components', job.components.map(c => code(c.replicaSetName)).join(', '))
   }
   const customData = job?.customData?.length ? job.customData : inputs?.customData
   if (customData?.length) add('Custom data', customData.map(({ key, value }) => code(`${key}=${value}`)).join(' '))
   return rows
-}
-
-function duration(job: ExportJob): string | undefined {
-  const created = Date.parse(job.createdAt ?? '')
-  const finished = Date.parse(job.finishedAt ?? '')
-  return Number.isNaN(created) || Number.isNaN(finished) ? undefined : formatDuration(finished - created)
 }
 
 /** Inline code that survives any value: backticks doubled around, pipes escaped for the table. */

@@ -5,6 +5,7 @@
 import type { AtlasClient } from './atlas/client.js'
 import type { ClusterRef } from './backup/cluster.js'
 import { takeSnapshotOnce } from './backup/snapshots.js'
+import { days } from './duration.js'
 import { followSnapshot, type FollowOptions } from './follow.js'
 import type { ChosenSnapshot } from './summary.js'
 
@@ -25,7 +26,7 @@ export async function takeOnDemandSnapshot(
   const taken = await takeSnapshotOnce(client, cluster, { description: request.description, retentionInDays: request.retentionDays })
   onTaken({ id: taken.id, origin: 'new' })
   follow.log.info(
-    `Taking on-demand snapshot ${taken.id} of ${cluster.clusterName} (${taken.status}, kept ${request.retentionDays} days); waiting until it is completed.`
+    `Taking on-demand snapshot ${taken.id} of ${cluster.clusterName} (${taken.status}, kept ${days(request.retentionDays)}); waiting until it is completed.`
   )
   const snapshot = await followSnapshot(client, cluster, taken, request.retentionDays, follow)
   return { id: snapshot.id, origin: 'new', createdAt: snapshot.createdAt }

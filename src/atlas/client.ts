@@ -23,6 +23,8 @@ export interface AtlasCall {
    * not is unreadable: repeated if a read, looked for if a create.
    */
   readonly expect?: Expectation
+  /** The Atlas role this call needs (x-rolesRequirements): named in the hint when Atlas refuses it. */
+  readonly role?: string
 }
 
 export interface Expectation {
@@ -151,7 +153,7 @@ export class AtlasClient {
     const { status, data } = this.unwrap(response.status, parsed)
 
     if (status >= 300) {
-      throw new AtlasError({ status, method: call.method, url, responseHeaders: response.headers, body: text, data, authKind: this.options.auth.kind })
+      throw new AtlasError({ status, method: call.method, url, responseHeaders: response.headers, body: text, data, authKind: this.options.auth.kind, role: call.role })
     }
     const where = `${call.method} ${shortPath(call.path)}`
     if (data === undefined) {

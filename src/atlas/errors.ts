@@ -17,6 +17,8 @@ export interface AtlasErrorInit {
   /** Set when the body has been unwrapped from an `envelope=true` answer. */
   readonly data?: unknown
   readonly authKind: AuthKind
+  /** The Atlas role the refused call needs (its spec's x-rolesRequirements). */
+  readonly role?: string | undefined
 }
 
 /**
@@ -45,7 +47,7 @@ export class AtlasError extends RequestError {
     })
     this.errorCode = facts.errorCode
     this.parameters = facts.parameters
-    this.hint = hintFor(init.status, facts.errorCode, facts.parameters, init.authKind)
+    this.hint = hintFor(init.status, facts.errorCode, facts.parameters, init.authKind, init.role)
   }
 }
 
@@ -109,17 +111,28 @@ const ACCESS_LIST_CODES = new Set([
   'ORG_REQUIRES_WHITELIST'
 ])
 
+/**
+ * Signing in failed, whatever the run was doing: the credential was refused (401, the
+ * token endpoint's refusal) or the runner's address is not on its access list.
+ */
+export function isSignInFailure(error: unknown): boolean {
+  if (!(error instanceof AtlasError)) return false
+  if (error.errorCode === 'USER_UNAUTHORIZED') return false
+  return error.status === 401 || ACCESS_LIST_CODES.has(error.errorCode ?? '') || /\/api\/oauth\/token$/.test(error.request.url)
+}
+
 /** Pure: one line of advice for the failures whose cause is well known. */
 export function hintFor(
   status: number,
   errorCode: string | undefined,
   parameters: readonly unknown[],
-  authKind: AuthKind
+  authKind: AuthKind,
+  role?: string
 ): string | undefined {
   const credential =
     authKind === 'digest' ? "the API key ('public-key' and 'private-key')" : "the service account ('client-id' and 'client-secret')"
   if (errorCode === 'USER_UNAUTHORIZED' || (status === 403 && !ACCESS_LIST_CODES.has(errorCode ?? ''))) {
-    return `Give ${credential} the Project Backup Export Operator role (or Project Owner) on this project.`
+    return `Give ${credential} the ${role ?? 'role this call needs'}${role ? ' role' : ''} (or Project Owner) on this project.`
   }
   if (status === 401) {
     return `Atlas rejected ${credential}: check both values, and that the credential belongs to the organization that owns the project.`

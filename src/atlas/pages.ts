@@ -1,5 +1,5 @@
 /** Atlas lists: `{links, results, totalCount}`, read page by page. */
-import type { AtlasClient, Expectation } from './client.js'
+import type { AtlasCall, AtlasClient, Expectation } from './client.js'
 import { isRecord } from './errors.js'
 
 export interface Page<T> {
@@ -23,16 +23,10 @@ export function pageOf(what: string, item?: (value: unknown) => boolean): Expect
  * Every page of a list. Pages are asked for by number against our own base URL; the
  * `next` link's href is never followed, so credentials never go to a host Atlas names.
  */
-export async function listAll<T>(client: AtlasClient, path: string, version: string, expect: Expectation): Promise<T[]> {
+export async function listAll<T>(client: AtlasClient, list: Omit<AtlasCall, 'method' | 'query' | 'body'> & { expect: Expectation }): Promise<T[]> {
   const items: T[] = []
   for (let pageNum = 1; pageNum <= MAX_PAGES; pageNum++) {
-    const page = await client.call<Page<T>>({
-      method: 'GET',
-      path,
-      version,
-      query: { pageNum, itemsPerPage: PAGE_SIZE, includeCount: false },
-      expect
-    })
+    const page = await client.call<Page<T>>({ ...list, method: 'GET', query: { pageNum, itemsPerPage: PAGE_SIZE, includeCount: false } })
     items.push(...page.results)
     const hasNext = page.links?.some(link => link.rel === 'next') ?? false
     if (page.results.length === 0 || (!hasNext && page.results.length < PAGE_SIZE)) break

@@ -2,6 +2,7 @@
  * Export Buckets: by id (does it exist?) or by name (which id?). Version 2024-05-30,
  * whose id field is `_id` and which knows AWS, Azure and GCP buckets.
  */
+import { ROLE } from './roles.js'
 import { API_VERSION } from './versions.js'
 import { type AtlasClient, type Expectation } from '../atlas/client.js'
 import { isRecord } from '../atlas/errors.js'
@@ -11,6 +12,8 @@ export interface ExportBucket {
   readonly _id: string
   readonly bucketName: string
   readonly cloudProvider?: string
+  /** Azure only: the storage account's blob endpoint, the container possibly part of it. */
+  readonly serviceUrl?: string
 }
 
 function isBucket(data: unknown): boolean {
@@ -25,11 +28,11 @@ function bucketsPath(projectId: string): string {
 }
 
 export async function getExportBucket(client: AtlasClient, projectId: string, id: string): Promise<ExportBucket> {
-  return client.call<ExportBucket>({ method: 'GET', path: `${bucketsPath(projectId)}/${id}`, version: API_VERSION.exportBuckets, expect: A_BUCKET })
+  return client.call<ExportBucket>({ method: 'GET', path: `${bucketsPath(projectId)}/${id}`, version: API_VERSION.exportBuckets, expect: A_BUCKET, role: ROLE.readOnly })
 }
 
 export async function findExportBucketByName(client: AtlasClient, projectId: string, name: string): Promise<ExportBucket> {
-  const buckets = await listAll<ExportBucket>(client, bucketsPath(projectId), API_VERSION.exportBuckets, BUCKETS)
+  const buckets = await listAll<ExportBucket>(client, { path: bucketsPath(projectId), version: API_VERSION.exportBuckets, expect: BUCKETS, role: ROLE.readOnly })
   return pickBucketByName(buckets, name)
 }
 

@@ -1,6 +1,7 @@
 /**
  * Export jobs: create (never twice), get, list. Each is one or a few calls of the client.
  */
+import { ROLE } from './roles.js'
 import { API_VERSION } from './versions.js'
 import { type AtlasCall, type AtlasClient, type Expectation } from '../atlas/client.js'
 import { AtlasError, isRecord } from '../atlas/errors.js'
@@ -54,6 +55,7 @@ const EXPORT_JOBS = pageOf('export jobs', isExportJob)
 function createCall(cluster: ClusterRef, request: ExportRequest): AtlasCall {
   return {
     method: 'POST',
+    role: ROLE.exportOperator,
     path: `${backupPath(cluster)}/exports`,
     version: API_VERSION.exports,
     body: {
@@ -137,7 +139,12 @@ export async function startExport(atlas: AtlasClient, cluster: ClusterRef, reque
     return { job, origin: recovered ? 'recovered' : 'created' }
   } catch (error) {
     if (!(error instanceof AtlasError && error.status === 409)) throw error
-    const decision = decideExport(await listExportJobs(client, cluster), request, 'export-again')
+    const jobs = await listExportJobs(client, cluster).catch((listError: unknown) => {
+      // The list's refusal is the failure to fix; the 409 is why it was asked.
+      if (listError instanceof Error) listError.message = `${listError.message} (asked after the create was refused: ${error.message})`
+      throw listError
+    })
+    const decision = decideExport(jobs, request, 'export-again')
     if (decision.kind !== 'take-over') throw error
     return takeOver(decision.job, request, options)
   }
@@ -155,6 +162,7 @@ function sameExport(job: ExportJob, request: ExportRequest): boolean {
 export async function getExportJob(client: AtlasClient, cluster: ClusterRef, jobId: string): Promise<ExportJob> {
   return client.call<ExportJob>({
     method: 'GET',
+    role: ROLE.backupManager,
     path: `${backupPath(cluster)}/exports/${jobId}`,
     version: API_VERSION.exports,
     expect: AN_EXPORT_JOB
@@ -162,5 +170,5 @@ export async function getExportJob(client: AtlasClient, cluster: ClusterRef, job
 }
 
 export async function listExportJobs(client: AtlasClient, cluster: ClusterRef): Promise<ExportJob[]> {
-  return listAll<ExportJob>(client, `${backupPath(cluster)}/exports`, API_VERSION.exports, EXPORT_JOBS)
+  return listAll<ExportJob>(client, { path: `${backupPath(cluster)}/exports`, version: API_VERSION.exports, expect: EXPORT_JOBS, role: ROLE.backupManager })
 }

@@ -2,6 +2,7 @@
  * Snapshots: the newest exportable one (`latest`), one by id, and an on-demand one
  * taken now (`new`).
  */
+import { ROLE } from './roles.js'
 import { API_VERSION } from './versions.js'
 import { type AtlasClient, type Expectation } from '../atlas/client.js'
 import { AtlasError, isRecord } from '../atlas/errors.js'
@@ -30,18 +31,36 @@ const SNAPSHOTS = pageOf('snapshots', isSnapshot)
  * (its replica-set list empty): that list is asked when the first one is empty.
  */
 async function listSnapshots(client: AtlasClient, cluster: ClusterRef): Promise<Snapshot[]> {
-  const snapshots = await listAll<Snapshot>(client, snapshotsPath(cluster), API_VERSION.exports, SNAPSHOTS)
+  const snapshots = await listAll<Snapshot>(client, { path: snapshotsPath(cluster), version: API_VERSION.exports, expect: SNAPSHOTS, role: ROLE.readOnly })
   return snapshots.length > 0 ? snapshots : listShardedSnapshots(client, cluster)
 }
 
 async function listShardedSnapshots(client: AtlasClient, cluster: ClusterRef): Promise<Snapshot[]> {
   // The spec gives this list no paging parameters: one call returns it whole.
-  const page = await client.call<Page<Snapshot>>({ method: 'GET', path: `${snapshotsPath(cluster)}/shardedClusters`, version: API_VERSION.exports, expect: SNAPSHOTS })
+  const page = await client.call<Page<Snapshot>>({
+    method: 'GET',
+    path: `${snapshotsPath(cluster)}/shardedClusters`,
+    version: API_VERSION.exports,
+    expect: SNAPSHOTS,
+    role: ROLE.readOnly
+  })
   return [...page.results]
 }
 
 function snapshotsPath(cluster: ClusterRef): string {
   return `${backupPath(cluster)}/snapshots`
+}
+
+/** One small read that Atlas answers 404 CLUSTER_NOT_FOUND for a cluster that is not there. */
+export async function checkClusterExists(client: AtlasClient, cluster: ClusterRef): Promise<void> {
+  await client.call<Page<Snapshot>>({
+    method: 'GET',
+    path: snapshotsPath(cluster),
+    version: API_VERSION.exports,
+    query: { pageNum: 1, itemsPerPage: 1, includeCount: false },
+    expect: SNAPSHOTS,
+    role: ROLE.readOnly
+  })
 }
 
 /**
@@ -92,6 +111,7 @@ export async function getSnapshot(client: AtlasClient, cluster: ClusterRef, id: 
   const get = (shardedPath: boolean): Promise<Snapshot> =>
     client.call<Snapshot>({
       method: 'GET',
+      role: ROLE.readOnly,
       path: shardedPath ? `${path}/shardedCluster/${id}` : `${path}/${id}`,
       version: API_VERSION.exports,
       expect: A_SNAPSHOT
@@ -120,6 +140,7 @@ export async function takeSnapshotOnce(atlas: AtlasClient, cluster: ClusterRef, 
   const client = atlas.withoutDeadline()
   const call = {
     method: 'POST',
+    role: ROLE.backupCreator,
     path: snapshotsPath(cluster),
     version: API_VERSION.exports,
     body: { description: request.description, retentionInDays: request.retentionInDays },
@@ -131,7 +152,7 @@ export async function takeSnapshotOnce(atlas: AtlasClient, cluster: ClusterRef, 
       const ours = (snapshot: Snapshot): boolean => snapshot.description === request.description && snapshot.snapshotType === 'onDemand'
       // Whether Atlas lists a sharded cluster's snapshots with the replica sets' is not
       // known: look in both lists before asking for another snapshot.
-      const found = (await listAll<Snapshot>(client, snapshotsPath(cluster), API_VERSION.exports, SNAPSHOTS)).find(ours)
+      const found = (await listAll<Snapshot>(client, { path: snapshotsPath(cluster), version: API_VERSION.exports, expect: SNAPSHOTS, role: ROLE.readOnly })).find(ours)
       if (found) return found
       try {
         return (await listShardedSnapshots(client, cluster)).find(ours)
