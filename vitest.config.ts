@@ -31,7 +31,8 @@ export default defineConfig({
                 include: ['__tests__/e2e/**/*.test.ts'],
                 // The load test measures the emulator's rate limiting and the fault schedules
                 // the action's logic, not the runtime: once is enough for both.
-                exclude: ['__tests__/e2e/load.test.ts', '__tests__/e2e/fault-schedules.test.ts'],
+                // local-action runs src/ with its own tsx, not the bundle.
+                exclude: ['__tests__/e2e/load.test.ts', '__tests__/e2e/fault-schedules.test.ts', '__tests__/e2e/local-action.test.ts'],
                 env: { ACTION_NODE: node24, ACTION_BUNDLE: bundle }
               }
             }

@@ -1,0 +1,47 @@
+/**
+ * GitHub's own local runner tool, @github/local-action, runs src/main.ts's run() with
+ * its stand-in for @actions/core: a green run and a red one both end as the runner's do.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { ROOT } from '../support/run-action.js'
+import { digestInputs } from '../support/scenario.js'
+import { useEmulator } from './helpers.js'
+
+const emulator = useEmulator()
+
+async function localAction(inputs: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ase-local-'))
+  const envFile = join(dir, '.env')
+  writeFileSync(envFile, Object.entries(inputs).map(([name, value]) => `INPUT_${name.toUpperCase()}=${value}`).join('\n'))
+  const bin = join(ROOT, 'node_modules', '.bin', 'local-action')
+  const child = spawn(bin, ['.', 'src/main.ts', envFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout.on('data', chunk => (out += String(chunk)))
+  child.stderr.on('data', chunk => (out += String(chunk)))
+  const code = await new Promise<number | null>(resolve => child.on('close', resolve))
+  rmSync(dir, { recursive: true, force: true })
+  return { code, out }
+}
+
+describe.concurrent('@github/local-action', () => {
+  test('a green run: the export job created, its outputs shown', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const { code, out } = await localAction(digestInputs(atlas.url))
+    expect(code).toBe(0)
+    expect(atlas.jobs).toHaveLength(1)
+    expect(out).toContain(`'${atlas.jobs[0]?.id}'`)
+    expect(out).toContain("'s3://test-bucket/exported_snapshots/")
+  })
+
+  test("a red run: one annotation with Atlas's words, exit code 1, nothing of ours crashing", async ctx => {
+    const atlas = await emulator({}, ctx)
+    const { code, out } = await localAction(digestInputs(atlas.url, { 'cluster-name': 'prod' }))
+    expect(code).toBe(1)
+    expect(out).toContain(`::error title=Atlas export failed::Atlas API 404 CLUSTER_NOT_FOUND: No cluster named prod exists in group`)
+    expect(out).not.toMatch(/ExitCode|TypeError|Cannot read properties/)
+  })
+})
