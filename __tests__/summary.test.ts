@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { ExportJob } from '../src/backup/export-jobs.js'
-import { renderSummary, type RunReport } from '../src/summary.js'
+import { FAILED, renderSummary, STILL_RUNNING, type RunReport } from '../src/summary.js'
 
 const inputs = {
   projectId: 'b0123456789abcdef012345b',
@@ -10,7 +10,7 @@ const inputs = {
   dryRun: false,
   snapshotRetentionDays: 1
 }
-const bucket = { id: '6a793f752c88faeba59bba56' }
+const bucket = { id: '6a793f752c88faeba59bba56', name: 'test-bucket', cloudProvider: 'AWS' }
 const job: ExportJob = {
   id: '6a7945592c88faeba59d5e8e',
   snapshotId: '6a7943462c88faeba59ccf5f',
@@ -30,14 +30,14 @@ describe('renderSummary', () => {
       [
         '## ✅ Atlas snapshot export succeeded',
         '',
-        '| | |',
-        '|---|---|',
         '| Project | `b0123456789abcdef012345b` |',
+        '|---|---|',
         '| Cluster | `cluster-989` |',
         '| Snapshot | `6a7943462c88faeba59ccf5f` (chosen as `latest`, taken 2026-08-10T03:27:08Z) |',
-        '| Export bucket | `6a793f752c88faeba59bba56` |',
+        '| Export bucket | `6a793f752c88faeba59bba56` (test-bucket, AWS) |',
         '| Export job | `6a7945592c88faeba59d5e8e` |',
         '| State | Successful |',
+        '| Destination | `s3://test-bucket/exported_snapshots/a0/b0/cluster-989/2026-08-10T0327/1786332505` |',
         '| Prefix | `exported_snapshots/a0/b0/cluster-989/2026-08-10T0327/1786332505` |',
         '| Created | 2026-08-10T03:28:25Z |',
         '| Finished | 2026-08-10T03:43:05Z |',
@@ -57,6 +57,7 @@ describe('renderSummary', () => {
       snapshot: { id: '6a7943462c88faeba59ccf5f', origin: 'given' },
       bucket,
       failure: {
+        title: 'Atlas export failed',
         message: 'Atlas API 403 IP_ADDRESS_NOT_ON_ACCESS_LIST: IP address 203.0.113.7 is not allowed to access this resource.',
         errorCode: 'IP_ADDRESS_NOT_ON_ACCESS_LIST',
         hint: "The API access list must allow this runner's address 203.0.113.7."
@@ -71,18 +72,38 @@ describe('renderSummary', () => {
     )
   })
 
-  test('a Failed job shows its stateReason in the state row', () => {
+  test("a Failed job's reason is told once, under What went wrong, not again in the state row", () => {
     const failed: ExportJob = { ...job, state: 'Failed', stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'No access.' } }
-    const md = renderSummary({ stage: 'wait', inputs, job: failed, failure: { message: 'Export job x ended Failed', errorCode: 'EXPORT_BUCKET_ACCESS_DENIED' } })
-    expect(md).toContain('| State | Failed: EXPORT_BUCKET_ACCESS_DENIED No access. |')
+    const md = renderSummary({
+      stage: 'wait',
+      inputs,
+      job: failed,
+      failure: { title: 'Atlas export failed', message: 'Export job x ended Failed: EXPORT_BUCKET_ACCESS_DENIED: No access.', errorCode: 'EXPORT_BUCKET_ACCESS_DENIED' }
+    })
+    expect(md).toContain('| State | Failed |')
+    expect(md.split('No access.')).toHaveLength(2)
     expect(md).toContain('**Waiting for the export job** failed: Export job x ended Failed')
     expect(md).not.toContain('goes on in Atlas')
   })
 
-  test('a timed-out wait says the job goes on', () => {
-    const md = renderSummary({ stage: 'wait', inputs, job: { ...job, state: 'InProgress', finishedAt: undefined }, failure: { message: 'Stopped waiting' } })
-    expect(md).toContain('- The export job itself goes on in Atlas: `6a7945592c88faeba59d5e8e`.')
+  test('a wait that ran out is not a failed export: the headline says it still runs and the wait stopped', () => {
+    const message = 'Stopped waiting after 1h (wait-timeout): export job 6a7945592c88faeba59d5e8e is still InProgress. The export goes on in Atlas.'
+    const md = renderSummary({ stage: 'wait', inputs, job: { ...job, state: 'InProgress', finishedAt: undefined }, failure: { title: STILL_RUNNING, message } })
+    expect(md.startsWith('## ⏳ Atlas export still running: the wait stopped (wait-timeout)\n')).toBe(true)
+    expect(md).toContain(`### The export goes on\n\n${message}\n`)
+    expect(md).not.toContain('failed')
     expect(md).not.toContain('Duration')
+  })
+
+  test('an Atlas error on an export that goes on says the job goes on', () => {
+    const md = renderSummary({ stage: 'wait', inputs, job: { ...job, state: 'InProgress', finishedAt: undefined }, failure: { title: FAILED, message: 'Atlas API 403 X: no.' } })
+    expect(md).toContain('- The export job itself goes on in Atlas: `6a7945592c88faeba59d5e8e`.')
+  })
+
+  test('an on-demand snapshot kept one day is kept 1 day', () => {
+    const md = renderSummary({ stage: 'snapshot', inputs: { ...inputs, dryRun: true }, snapshot: { origin: 'new' } })
+    expect(md).toContain('| Snapshot | a new on-demand snapshot would be taken (kept 1 day) |')
+    expect(md).toContain('What a dry run cannot prove: that the credential may create the export')
   })
 
   test('a sharded export lists its components; not waiting says the job runs on', () => {
@@ -94,7 +115,7 @@ describe('renderSummary', () => {
   })
 
   test('values cannot break the table or inject HTML', () => {
-    const md = renderSummary({ stage: 'inputs', inputs: { ...inputs, customData: [{ key: 'a|b', value: 'x`y' }] }, failure: { message: 'bad <script>|' } })
+    const md = renderSummary({ stage: 'inputs', inputs: { ...inputs, customData: [{ key: 'a|b', value: 'x`y' }] }, failure: { title: FAILED, message: 'bad <script>|' } })
     expect(md).toContain('| Custom data | ``a\\|b=x`y`` |')
     expect(md).toContain('**Checking the inputs** failed: bad &lt;script&gt;\\|')
   })

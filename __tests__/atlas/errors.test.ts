@@ -89,9 +89,12 @@ describe('hintFor', () => {
     [401, 'USER_UNAUTHORIZED'],
     [403, 'ACCESS_FORBIDDEN'],
     [403, undefined]
-  ])('%d %s asks for the export role', (status, code) => {
-    expect(hintFor(status, code, [], 'digest')).toBe(
-      "Give the API key ('public-key' and 'private-key') the Project Backup Export Operator role (or Project Owner) on this project."
+  ])('%d %s asks for the role of the refused call', (status, code) => {
+    expect(hintFor(status, code, [], 'digest', 'Project Backup Manager')).toBe(
+      "Give the API key ('public-key' and 'private-key') the Project Backup Manager role (or Project Owner) on this project."
+    )
+    expect(hintFor(status, code, [], 'service-account', 'Project Backup Export Operator')).toBe(
+      "Give the service account ('client-id' and 'client-secret') the Project Backup Export Operator role (or Project Owner) on this project."
     )
   })
 

@@ -17,15 +17,31 @@ import {
 import { failureOf, useEmulator, visibleLog, waitedSeconds, pollsOf } from './helpers.js'
 
 const emulator = useEmulator()
-const JOB_OUTPUTS = ['export-job-id', 'state', 'snapshot-id', 'export-bucket-id', 'prefix', 'created-at', 'finished-at', 'exported-collections', 'total-collections', 'job', 'error-code']
+const JOB_OUTPUTS = [
+  'export-job-id',
+  'state',
+  'snapshot-id',
+  'export-bucket-id',
+  'bucket-name',
+  'cloud-provider',
+  'export-url',
+  'prefix',
+  'created-at',
+  'finished-at',
+  'exported-collections',
+  'total-collections',
+  'job',
+  'error-code'
+]
 
 describe.concurrent('creating an export job', () => {
   test('Digest, explicit snapshot: the challenge, the look at the export list, one POST, every output set', async ctx => {
     const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'custom-data': 'ticket=OPS-1\nquery=a=b' }))
     expect(run.exitCode).toBe(0)
-    expect(atlas.requests.map(r => `${r.method} ${r.auth} ${r.status}`)).toEqual(['GET none 401', 'GET digest 200', 'POST digest 200'])
-    const post = atlas.requests[2]
+    // The bucket (once, for where the export lands), the look at the export list, the create.
+    expect(atlas.requests.map(r => `${r.method} ${r.auth} ${r.status}`)).toEqual(['GET none 401', 'GET digest 200', 'GET digest 200', 'POST digest 200'])
+    const post = atlas.requests[3]
     expect(post?.path).toBe(`/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup/exports`)
     expect(post?.headers['user-agent']).toMatch(/^atlas-snapshot-export\/\d+\.\d+\.\d+ /)
     expect(JSON.parse(post?.body ?? '')).toEqual({
@@ -43,6 +59,9 @@ describe.concurrent('creating an export job', () => {
       state: 'Queued',
       'snapshot-id': LATEST_SNAPSHOT_ID,
       'export-bucket-id': BUCKET_ID,
+      'bucket-name': 'test-bucket',
+      'cloud-provider': 'AWS',
+      'export-url': `s3://test-bucket/${job?.prefix}`,
       prefix: job?.prefix,
       'created-at': job?.createdAt,
       'finished-at': '',
@@ -60,6 +79,7 @@ describe.concurrent('creating an export job', () => {
     expect(run.exitCode).toBe(0)
     expect(atlas.requests.map(r => `${r.method} ${r.path.replace(/\/api\/atlas\/v2\/.*\//, '…/')} ${r.auth} ${r.status}`)).toEqual([
       'POST /api/oauth/token basic 200',
+      'GET …/6a793f752c88faeba59bba56 bearer 200',
       'GET …/exports bearer 200',
       'POST …/exports bearer 200',
       'POST /api/oauth/revoke basic 200'
@@ -79,13 +99,13 @@ describe.concurrent('creating an export job', () => {
     expect(atlas.jobs).toHaveLength(1)
   })
 
-  test('latest: the newest completed non-fallback snapshot, listed out of order; 4 requests in all', async ctx => {
+  test('latest: the newest completed non-fallback snapshot, listed out of order; 5 requests in all', async ctx => {
     const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }))
     expect(run.exitCode).toBe(0)
     expect(run.outputs['snapshot-id']).toBe(LATEST_SNAPSHOT_ID)
     expect(atlas.jobs[0]?.snapshotId).toBe(LATEST_SNAPSHOT_ID)
-    expect(atlas.requests.map(r => `${r.method} ${r.status}`)).toEqual(['GET 401', 'GET 200', 'GET 200', 'POST 200'])
+    expect(atlas.requests.map(r => `${r.method} ${r.status}`)).toEqual(['GET 401', 'GET 200', 'GET 200', 'GET 200', 'POST 200'])
     expect(run.stdout).toContain(`Latest exportable snapshot of ${CLUSTER}: ${LATEST_SNAPSHOT_ID}`)
   })
 

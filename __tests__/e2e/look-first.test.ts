@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest'
 import { atlasTime, type AtlasEmulator } from '../support/emulator.js'
 import { runAction } from '../support/run-action.js'
-import { BUCKET_ID, CLUSTER, digestInputs, LATEST_SNAPSHOT_ID, serviceAccountInputs } from '../support/scenario.js'
+import { BUCKET_ID, CLUSTER, digestInputs, LATEST_SNAPSHOT_ID, PROJECT_ID, serviceAccountInputs } from '../support/scenario.js'
 import { failureOf, pollsOf, useEmulator } from './helpers.js'
 
 const emulator = useEmulator()
@@ -100,19 +100,27 @@ describe.concurrent('export-job-id: start now, wait later', () => {
     const later = await runAction(serviceAccountInputs(atlas.url, { 'export-job-id': id, 'export-bucket-id': '', wait: 'true', 'poll-interval': '1s' }))
     expect(later.exitCode).toBe(0)
     const calls = atlas.requests.slice(before).map(r => `${r.method} ${r.path.replace(/^\/api\/atlas\/v2\/groups\/[0-9a-f]+\/clusters\/[^/]+/, '…')}`)
-    // The read (InProgress), one poll (Successful): each read moves the emulator's job one step.
-    expect(calls).toEqual(['POST /api/oauth/token', `GET …/backup/exports/${id}`, `GET …/backup/exports/${id}`, 'POST /api/oauth/revoke'])
+    // The read (InProgress), the bucket (for where it lands), one poll (Successful): each
+    // read moves the emulator's job one step.
+    expect(calls).toEqual([
+      'POST /api/oauth/token',
+      `GET …/backup/exports/${id}`,
+      `GET /api/atlas/v2/groups/${PROJECT_ID}/backup/exportBuckets/${BUCKET_ID}`,
+      `GET …/backup/exports/${id}`,
+      'POST /api/oauth/revoke'
+    ])
+    expect(later.outputs['export-url']).toBe(`s3://test-bucket/${atlas.jobs[0]?.prefix}`)
     expect(later.outputs).toMatchObject({ 'export-job-id': id, state: 'Successful', 'snapshot-id': start.outputs['snapshot-id'], 'export-bucket-id': BUCKET_ID })
     expect(later.stdout).toContain(`Following export job ${id} (InProgress) of snapshot ${start.outputs['snapshot-id']} to bucket ${BUCKET_ID}.`)
     expect(later.summary).toContain('followed: started earlier, given by export-job-id')
   })
 
-  test('without wait: one read, every output set', async ctx => {
+  test('without wait: the job and its bucket read once each, every output set', async ctx => {
     const atlas = await emulator({}, ctx)
     const active = earlier(atlas, 'InProgress')
     const run = await runAction(digestInputs(atlas.url, { 'export-job-id': active.id, 'snapshot-id': '' }))
     expect(run.exitCode).toBe(0)
-    expect(atlas.apiRequests().filter(r => r.auth !== 'none').map(r => `${r.method} ${r.path.split('/backup/')[1]}`)).toEqual([`GET exports/${active.id}`])
+    expect(atlas.apiRequests().filter(r => r.auth !== 'none').map(r => `${r.method} ${r.path.split('/backup/')[1]}`)).toEqual([`GET exports/${active.id}`, `GET exportBuckets/${BUCKET_ID}`])
     expect(run.outputs).toMatchObject({ 'export-job-id': active.id, state: 'InProgress', 'snapshot-id': LATEST_SNAPSHOT_ID })
   })
 

@@ -44,14 +44,14 @@ describe('HTTPS_PROXY', () => {
     const port = new URL(atlas.url).port
     expect(proxy.seen.length).toBeGreaterThan(0)
     expect(new Set(proxy.seen)).toEqual(new Set([`${HOST}:${port}`]))
-    expect(atlas.requests.map(r => `${r.method} ${r.status}`)).toEqual(['GET 401', 'GET 200', 'POST 200', 'GET 200'])
+    expect(atlas.requests.map(r => `${r.method} ${r.status}`)).toEqual(['GET 401', 'GET 200', 'GET 200', 'POST 200', 'GET 200'])
   })
 
   test('lower-case https_proxy, and the service-account token and revoke calls too', async () => {
     const { atlas, proxy } = await setup()
     const run = await runAction(serviceAccountInputs(atlas.url), { env: { ...trust, https_proxy: proxy.url } })
     expect(run.exitCode).toBe(0)
-    expect(atlas.requests.map(r => r.path.replace(/\/api\/atlas\/.*/, 'api'))).toEqual(['/api/oauth/token', 'api', 'api', '/api/oauth/revoke'])
+    expect(atlas.requests.map(r => r.path.replace(/\/api\/atlas\/.*/, 'api'))).toEqual(['/api/oauth/token', 'api', 'api', 'api', '/api/oauth/revoke'])
     expect(proxy.seen.length).toBeGreaterThan(0)
   })
 

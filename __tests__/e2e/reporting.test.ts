@@ -16,7 +16,8 @@ describe.concurrent('job summary', () => {
     for (const row of [
       `| Project | \`${PROJECT_ID}\` |`,
       `| Cluster | \`${CLUSTER}\` |`,
-      `| Export bucket | \`${BUCKET_ID}\` |`,
+      `| Export bucket | \`${BUCKET_ID}\` (test-bucket, AWS) |`,
+      `| Destination | \`s3://test-bucket/${job?.prefix}\` |`,
       `| Export job | \`${job?.id}\` |`,
       '| State | Successful |',
       `| Prefix | \`${job?.prefix}\` |`,
@@ -42,7 +43,7 @@ describe.concurrent('job summary', () => {
     expect(run.stdout.split('\n').filter(l => l.startsWith('::error'))).toHaveLength(1)
     expect(run.summary).toContain('## ❌ Atlas snapshot export failed')
     expect(run.summary).toContain(
-      '**Choosing the snapshot** failed: Atlas API 403 IP_ADDRESS_NOT_ON_ACCESS_LIST: IP address 198.51.100.23 is not allowed to access this resource.'
+      '**Signing in to Atlas** failed: Atlas API 403 IP_ADDRESS_NOT_ON_ACCESS_LIST: IP address 198.51.100.23 is not allowed to access this resource.'
     )
     expect(run.summary).toContain('- Atlas error code: `IP_ADDRESS_NOT_ON_ACCESS_LIST`')
     expect(run.summary).toMatch(/- What to do: The API access list of the API key .* must allow this runner's address 198\.51\.100\.23\./)
@@ -59,7 +60,9 @@ describe.concurrent('job summary', () => {
     expect(run.exitCode).toBe(1)
     expect(run.outputs['error-code']).toBe('EXPORT_FAILED_KMS')
     expect(run.summary).toContain(`| Export job | \`${atlas.jobs[0]?.id}\` |`)
-    expect(run.summary).toContain('| State | Failed: EXPORT_FAILED_KMS The KMS key could not be reached. |')
+    expect(run.summary).toContain('| State | Failed |')
+    // The reason once, where it belongs.
+    expect(run.summary.split('The KMS key could not be reached.')).toHaveLength(2)
     expect(run.summary).toContain(`**Waiting for the export job** failed: Export job ${atlas.jobs[0]?.id} ended Failed: EXPORT_FAILED_KMS: The KMS key could not be reached.`)
     expect(run.summary).toContain('- Atlas error code: `EXPORT_FAILED_KMS`')
     expect(failureOf(run).message).toContain('EXPORT_FAILED_KMS')

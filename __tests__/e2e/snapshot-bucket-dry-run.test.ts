@@ -29,7 +29,7 @@ describe.concurrent('snapshot-id: new', () => {
     expect(atlas.jobs.map(j => j.snapshotId)).toEqual([taken.id])
     expect(run.outputs['snapshot-id']).toBe(taken.id)
     const calls = atlas.apiRequests().map(r => `${r.method} ${r.path.split('/backup/')[1]}`)
-    expect(calls).toEqual(['POST snapshots', `GET snapshots/${taken.id}`, `GET snapshots/${taken.id}`, `GET snapshots/${taken.id}`, 'GET exports', 'POST exports'])
+    expect(calls).toEqual([`GET exportBuckets/${BUCKET_ID}`, 'POST snapshots', `GET snapshots/${taken.id}`, `GET snapshots/${taken.id}`, `GET snapshots/${taken.id}`, 'GET exports', 'POST exports'])
     expect(run.stdout).toMatch(new RegExp(`Snapshot ${taken.id}: queued → inProgress after \\d+s\\.`))
     expect(run.stdout).toMatch(new RegExp(`Snapshot ${taken.id}: inProgress → completed after \\d+s\\.`))
     expect(run.summary).toContain(`| Snapshot | \`${taken.id}\` (taken on demand for this run, kept 7 days) |`)
@@ -78,7 +78,7 @@ describe.concurrent('export-bucket-name', () => {
     const lists = atlas.apiRequests({ path: /exportBuckets$/ }).filter(r => r.status === 200)
     expect(lists.map(r => r.query.get('pageNum'))).toEqual(['1', '2'])
     expect(lists.every(r => r.headers.accept === 'application/vnd.atlas.2024-05-30+json')).toBe(true)
-    expect(run.summary).toContain(`| Export bucket | \`${BUCKET_ID}\` (${BUCKET_NAME}) |`)
+    expect(run.summary).toContain(`| Export bucket | \`${BUCKET_ID}\` (${BUCKET_NAME}, AWS) |`)
   })
 
   test('no such bucket: a clear error listing what exists, and no export', async ctx => {
@@ -122,7 +122,7 @@ describe.concurrent('dry-run', () => {
     expect(run.outputs['export-job-id']).toBeUndefined()
     expect(run.stdout).toContain(`Dry run: would export snapshot ${LATEST_SNAPSHOT_ID} to bucket ${BUCKET_ID}; nothing was created.`)
     expect(run.summary).toContain('## 🧪 Atlas snapshot export: dry run, nothing exported')
-    expect(run.summary).toContain(`| Export bucket | \`${BUCKET_ID}\` (${BUCKET_NAME}) |`)
+    expect(run.summary).toContain(`| Export bucket | \`${BUCKET_ID}\` (${BUCKET_NAME}, AWS) |`)
     expect(atlas.tokensRevoked).toBe(1)
   })
 
