@@ -74,3 +74,22 @@ describe('the README layout table', () => {
     expect(named).toEqual(files)
   })
 })
+
+describe('the README picture of a summary', () => {
+  test('is there, drawn from a real run of the current summary (npm run docs:summary)', () => {
+    expect(readme).toContain('![The job summary of a run that exported the latest snapshot](docs/summary.svg)')
+    const svg = readFileSync(join(ROOT, 'docs', 'summary.svg'), 'utf8')
+    expect(svg).toContain('Atlas snapshot export succeeded')
+    for (const row of ['Project', 'Export bucket', 'Destination', 'Duration']) expect(svg).toContain(`>${row}</text>`)
+    expect(svg).toMatch(/s3:\/\/test-bucket\/exported_snapshots\//)
+  })
+})
+
+describe('action.yml for the Marketplace', () => {
+  test('a description under 125 characters, a clear name, branding', () => {
+    const yml = actionYml() as unknown as { name: string; description: string; branding: { icon: string; color: string } }
+    expect(yml.description.length).toBeLessThan(125)
+    expect(yml.name).toBe('MongoDB Atlas Snapshot Export')
+    expect(yml.branding).toEqual({ icon: 'upload-cloud', color: 'green' })
+  })
+})
