@@ -32,7 +32,11 @@ describe('README and action.yml', () => {
   })
 
   test('the Outputs table lists every output of action.yml', () => {
-    expect(tableUnder('Outputs').map(([name]) => name).sort()).toEqual(Object.keys(actionYml().outputs).sort())
+    expect(
+      tableUnder('Outputs')
+        .map(([name]) => name)
+        .sort()
+    ).toEqual(Object.keys(actionYml().outputs).sort())
   })
 
   test('every input and output has a description', () => {
@@ -68,9 +72,16 @@ describe('examples', () => {
 
 describe('the README layout table', () => {
   test('names every module of src/, and nothing that is not there', () => {
-    const section = readme.split('How the code is laid out')[1]?.split('\n\n').find(block => block.startsWith('| module')) ?? ''
+    const section =
+      readme
+        .split('How the code is laid out')[1]
+        ?.split('\n\n')
+        .find(block => block.startsWith('| module')) ?? ''
     const named = [...section.matchAll(/`([\w/-]+\.ts)`/g)].map(m => m[1]).sort()
-    const files = (readdirSync(join(ROOT, 'src'), { recursive: true }) as string[]).filter(f => f.endsWith('.ts')).map(f => f.replace(/\\/g, '/')).sort()
+    const files = (readdirSync(join(ROOT, 'src'), { recursive: true }) as string[])
+      .filter(f => f.endsWith('.ts'))
+      .map(f => f.replace(/\\/g, '/'))
+      .sort()
     expect(named).toEqual(files)
   })
 })

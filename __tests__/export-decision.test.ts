@@ -32,11 +32,16 @@ describe('decideExport: what a re-run or a repeated schedule does', () => {
   })
 
   test('Failed or Cancelled ones do not count', () => {
-    expect(decideExport([job('f', 'Failed', '2026-12-01T01:00:00Z'), job('c', 'Cancelled', '2026-12-01T02:00:00Z')], request, 'reuse')).toEqual({ kind: 'create' })
+    expect(decideExport([job('f', 'Failed', '2026-12-01T01:00:00Z'), job('c', 'Cancelled', '2026-12-01T02:00:00Z')], request, 'reuse')).toEqual({
+      kind: 'create'
+    })
   })
 
   test('another snapshot, or another bucket, is another export', () => {
-    const jobs = [job('s', 'Successful', '2026-12-01T01:00:00Z', { snapshotId: 'snap2' }), job('b', 'InProgress', '2026-12-01T01:00:00Z', { exportBucketId: 'bucket2' })]
+    const jobs = [
+      job('s', 'Successful', '2026-12-01T01:00:00Z', { snapshotId: 'snap2' }),
+      job('b', 'InProgress', '2026-12-01T01:00:00Z', { exportBucketId: 'bucket2' })
+    ]
     expect(decideExport(jobs, request, 'reuse')).toEqual({ kind: 'create' })
   })
 })

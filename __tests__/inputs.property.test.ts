@@ -50,10 +50,13 @@ describe('any bad value of an input is refused, naming the input', () => {
   test('several bad inputs at once: each is named', () => {
     const names = Object.keys(badValues)
     fc.assert(
-      fc.property(fc.subarray(names, { minLength: 2 }).chain(picked => fc.tuple(...picked.map(n => badValues[n]!.map(v => [n, v] as const)))), pairs => {
-        const message = refusal(Object.fromEntries(pairs)) ?? ''
-        for (const [name] of pairs) expect(message).toContain(`Input '${name}'`)
-      }),
+      fc.property(
+        fc.subarray(names, { minLength: 2 }).chain(picked => fc.tuple(...picked.map(n => badValues[n]!.map(v => [n, v] as const)))),
+        pairs => {
+          const message = refusal(Object.fromEntries(pairs)) ?? ''
+          for (const [name] of pairs) expect(message).toContain(`Input '${name}'`)
+        }
+      ),
       { numRuns: 100 }
     )
   })
@@ -68,7 +71,9 @@ describe('any bad value of an input is refused, naming the input', () => {
         fc.constantFrom('latest', 'LATEST'),
         fc.integer({ min: 1, max: 3600 }),
         (project, bucket, cluster, snapshot, seconds) => {
-          expect(refusal({ 'project-id': project, 'export-bucket-id': bucket, 'cluster-name': cluster, 'snapshot-id': snapshot, 'poll-interval': `${seconds}s` })).toBeUndefined()
+          expect(
+            refusal({ 'project-id': project, 'export-bucket-id': bucket, 'cluster-name': cluster, 'snapshot-id': snapshot, 'poll-interval': `${seconds}s` })
+          ).toBeUndefined()
         }
       ),
       { numRuns: 200 }

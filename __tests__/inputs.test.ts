@@ -54,7 +54,7 @@ describe('parseInputs', () => {
     })
   })
 
-  test("if-exported: reuse or export-again; anything else is refused, naming the input", () => {
+  test('if-exported: reuse or export-again; anything else is refused, naming the input', () => {
     expect(parse({ 'if-exported': 'export-again' }).ifExported).toBe('export-again')
     expect(problems({ 'if-exported': 'always' })).toBe("Input 'if-exported' must be reuse or export-again; got 'always'")
   })
@@ -99,19 +99,22 @@ describe('parseInputs', () => {
   })
 
   test('snapshot new with its retention, a bucket by name, a dry run', () => {
-    const inputs = parse({ 'snapshot-id': 'new', 'snapshot-retention-days': '7', 'export-bucket-id': '', 'export-bucket-name': 'pre-migration.exports', 'dry-run': 'true' })
+    const inputs = parse({
+      'snapshot-id': 'new',
+      'snapshot-retention-days': '7',
+      'export-bucket-id': '',
+      'export-bucket-name': 'pre-migration.exports',
+      'dry-run': 'true'
+    })
     expect(inputs.snapshot).toEqual({ kind: 'new' })
     expect(inputs.snapshotRetentionDays).toBe(7)
     expect(inputs.bucket).toEqual({ kind: 'name', name: 'pre-migration.exports' })
     expect(inputs.dryRun).toBe(true)
   })
 
-  test.each(['http://127.0.0.1:8080', 'http://localhost:1/', 'http://[::1]:9000', 'http://127.10.0.3'])(
-    'plain http is allowed for loopback %s',
-    url => {
-      expect(parse({ 'base-url': url }).baseUrl).toBe(url.replace(/\/$/, ''))
-    }
-  )
+  test.each(['http://127.0.0.1:8080', 'http://localhost:1/', 'http://[::1]:9000', 'http://127.10.0.3'])('plain http is allowed for loopback %s', url => {
+    expect(parse({ 'base-url': url }).baseUrl).toBe(url.replace(/\/$/, ''))
+  })
 
   test('the result is frozen', () => {
     const inputs = parse({ 'custom-data': 'a=1' })
@@ -206,7 +209,10 @@ describe('getInputs', () => {
   })
 
   test('an input wins over its env variable; service-account variables work alike', () => {
-    const fake = runner({ ...VALID, 'public-key': '', 'private-key': '', 'client-id': 'from-input', 'client-secret': '' }, { MONGODB_ATLAS_CLIENT_ID: 'from-env', MONGODB_ATLAS_CLIENT_SECRET: 'sa-secret' })
+    const fake = runner(
+      { ...VALID, 'public-key': '', 'private-key': '', 'client-id': 'from-input', 'client-secret': '' },
+      { MONGODB_ATLAS_CLIENT_ID: 'from-env', MONGODB_ATLAS_CLIENT_SECRET: 'sa-secret' }
+    )
     const inputs = getInputs(fake)
     expect(inputs.credentials).toEqual({ kind: 'service-account', clientId: 'from-input', clientSecret: 'sa-secret' })
     expect(fake.masked).toEqual(['sa-secret'])

@@ -74,7 +74,10 @@ describe('run(): a long wait on a fake clock', () => {
     // Polls at 7, 14, ... 56 minutes and the last on the deadline itself.
     expect(atlas.apiRequests({ method: 'GET', path: /exports\/[0-9a-f]{24}$/ }).filter(r => r.auth === 'digest')).toHaveLength(9)
     expect(fake.failures).toEqual([
-      { title: 'Atlas export still running: the wait stopped (wait-timeout)', message: expect.stringMatching(/^Stopped waiting after 1h \(wait-timeout\): export job [0-9a-f]{24} is still InProgress\./) }
+      {
+        title: 'Atlas export still running: the wait stopped (wait-timeout)',
+        message: expect.stringMatching(/^Stopped waiting after 1h \(wait-timeout\): export job [0-9a-f]{24} is still InProgress\./)
+      }
     ])
     expect(fake.summaries[0]).toMatch(/^## ⏳ Atlas export still running: the wait stopped \(wait-timeout\)\n/)
     expect(fake.failures[0]?.message).toContain(`give export-job-id: ${atlas.jobs[0]?.id} to a later step with wait: true`)

@@ -74,21 +74,32 @@ describe('export operations against the emulator', () => {
       snapshotType: 'scheduled',
       createdAt: atlasTime(base + i * 60_000)
     }))
-    cluster!.snapshots = [...many, { id: LATEST_SNAPSHOT_ID, status: 'completed', snapshotType: 'onDemand', createdAt: '2026-06-01T00:00:00Z' }, ...cluster!.snapshots.filter(s => s.snapshotType === 'fallback' || s.status === 'queued')]
+    cluster!.snapshots = [
+      ...many,
+      { id: LATEST_SNAPSHOT_ID, status: 'completed', snapshotType: 'onDemand', createdAt: '2026-06-01T00:00:00Z' },
+      ...cluster!.snapshots.filter(s => s.snapshotType === 'fallback' || s.status === 'queued')
+    ]
     emu = await startEmulator(standardOptions({ projects: [project] }))
     const latest = await findLatestSnapshot(clientFor(emu.url), { projectId: PROJECT_ID, clusterName: CLUSTER })
     expect(latest?.id).toBe(LATEST_SNAPSHOT_ID)
-    expect(emu.apiRequests({ path: /snapshots$/ }).filter(r => r.status === 200).map(r => r.query.get('pageNum'))).toEqual(['1', '2', '3'])
+    expect(
+      emu
+        .apiRequests({ path: /snapshots$/ })
+        .filter(r => r.status === 200)
+        .map(r => r.query.get('pageNum'))
+    ).toEqual(['1', '2', '3'])
   })
 
   test('a sharded cluster: the replica-set list is empty, the sharded list has the snapshots', async () => {
     emu = await startEmulator(standardOptions())
     const latest = await findLatestSnapshot(clientFor(emu.url), { projectId: PROJECT_ID, clusterName: SHARDED_CLUSTER })
     expect(latest?.id).toBe(SHARDED_SNAPSHOT_ID)
-    expect(emu.apiRequests().filter(r => r.status === 200).map(r => r.path.split('/').slice(-2).join('/'))).toEqual([
-      'backup/snapshots',
-      'snapshots/shardedClusters'
-    ])
+    expect(
+      emu
+        .apiRequests()
+        .filter(r => r.status === 200)
+        .map(r => r.path.split('/').slice(-2).join('/'))
+    ).toEqual(['backup/snapshots', 'snapshots/shardedClusters'])
   })
 
   test('a cluster with only a fallback snapshot has no latest', async () => {
@@ -100,7 +111,10 @@ describe('export operations against the emulator', () => {
     emu = await startEmulator(standardOptions())
     const client = clientFor(emu.url)
     const cluster = { projectId: PROJECT_ID, clusterName: CLUSTER }
-    const customData = [{ key: 'b', value: '2' }, { key: 'a', value: '1' }]
+    const customData = [
+      { key: 'b', value: '2' },
+      { key: 'a', value: '1' }
+    ]
     const { job: created } = await createExport(client, cluster, { snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID, customData })
     expect(created).toMatchObject({ snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID, state: 'Queued', customData })
     expect((await getExportJob(client, cluster, created.id)).state).toBe('InProgress')
@@ -119,12 +133,21 @@ describe('replaying recorded Atlas responses', () => {
   const exportsDir = 'TestExportJobs'
 
   test('create, then the watch sequence Queued → InProgress → Successful, then list', async () => {
-    const watch = [1, 2, 3].map(n => findRecorded(exportsDir, `Watch_create_job__GET_api_atlas_v2_groups_b0123456789abcdef012345b_clusters_cluster-989_backup_exports_6a7945592c88faeba59d5e8e_${n}`))
+    const watch = [1, 2, 3].map(n =>
+      findRecorded(
+        exportsDir,
+        `Watch_create_job__GET_api_atlas_v2_groups_b0123456789abcdef012345b_clusters_cluster-989_backup_exports_6a7945592c88faeba59d5e8e_${n}`
+      )
+    )
     const server = await replay([challenge(), findRecorded(exportsDir, 'Create_job__POST'), ...watch, findRecorded(exportsDir, 'List_jobs__GET')])
     try {
       const client = clientFor(server.url)
       const cluster = { projectId: PROJECT_ID, clusterName: 'cluster-989' }
-      const { job } = await createExport(client, cluster, { snapshotId: '6a7943462c88faeba59ccf5f', exportBucketId: '6a794342c0eb9e7a17729455', customData: [] })
+      const { job } = await createExport(client, cluster, {
+        snapshotId: '6a7943462c88faeba59ccf5f',
+        exportBucketId: '6a794342c0eb9e7a17729455',
+        customData: []
+      })
       expect(job).toMatchObject({ id: '6a7945592c88faeba59d5e8e', state: 'Queued', prefix: expect.stringMatching(/^exported_snapshots\//) })
       const states: string[] = []
       let current = job
@@ -143,7 +166,10 @@ describe('replaying recorded Atlas responses', () => {
   })
 
   test('the recorded CLUSTER_NOT_FOUND 404 fails the call with Atlas words', async () => {
-    const server = await replay([challenge(), loadRecorded(`${exportsDir}/ExportJobs__GET_api_atlas_v2_groups_b0123456789abcdef012345b_clusters_cluster-989_5.snaphost`)])
+    const server = await replay([
+      challenge(),
+      loadRecorded(`${exportsDir}/ExportJobs__GET_api_atlas_v2_groups_b0123456789abcdef012345b_clusters_cluster-989_5.snaphost`)
+    ])
     try {
       const error = await listExportJobs(clientFor(server.url), { projectId: PROJECT_ID, clusterName: 'cluster-989' }).catch((e: unknown) => e)
       expect((error as Error).message).toBe('Atlas API 404 CLUSTER_NOT_FOUND: No cluster named cluster-989 exists in group b0123456789abcdef012345b.')

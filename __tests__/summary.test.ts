@@ -25,7 +25,13 @@ const job: ExportJob = {
 
 describe('renderSummary', () => {
   test('a successful export, snapshot chosen as latest', () => {
-    const report: RunReport = { stage: 'wait', inputs, snapshot: { id: '6a7943462c88faeba59ccf5f', origin: 'latest', createdAt: '2026-08-10T03:27:08Z' }, bucket, job }
+    const report: RunReport = {
+      stage: 'wait',
+      inputs,
+      snapshot: { id: '6a7943462c88faeba59ccf5f', origin: 'latest', createdAt: '2026-08-10T03:27:08Z' },
+      bucket,
+      job
+    }
     expect(renderSummary(report)).toBe(
       [
         '## ✅ Atlas snapshot export succeeded',
@@ -68,7 +74,7 @@ describe('renderSummary', () => {
     expect(md).toContain('| Snapshot | `6a7943462c88faeba59ccf5f` |')
     expect(md).not.toContain('Export job')
     expect(md).toContain(
-      '### What went wrong\n\n**Creating the export job** failed: Atlas API 403 IP_ADDRESS_NOT_ON_ACCESS_LIST: IP address 203.0.113.7 is not allowed to access this resource.\n\n- Atlas error code: `IP_ADDRESS_NOT_ON_ACCESS_LIST`\n- What to do: The API access list must allow this runner\'s address 203.0.113.7.\n'
+      "### What went wrong\n\n**Creating the export job** failed: Atlas API 403 IP_ADDRESS_NOT_ON_ACCESS_LIST: IP address 203.0.113.7 is not allowed to access this resource.\n\n- Atlas error code: `IP_ADDRESS_NOT_ON_ACCESS_LIST`\n- What to do: The API access list must allow this runner's address 203.0.113.7.\n"
     )
   })
 
@@ -78,7 +84,11 @@ describe('renderSummary', () => {
       stage: 'wait',
       inputs,
       job: failed,
-      failure: { title: 'Atlas export failed', message: 'Export job x ended Failed: EXPORT_BUCKET_ACCESS_DENIED: No access.', errorCode: 'EXPORT_BUCKET_ACCESS_DENIED' }
+      failure: {
+        title: 'Atlas export failed',
+        message: 'Export job x ended Failed: EXPORT_BUCKET_ACCESS_DENIED: No access.',
+        errorCode: 'EXPORT_BUCKET_ACCESS_DENIED'
+      }
     })
     expect(md).toContain('| State | Failed |')
     expect(md.split('No access.')).toHaveLength(2)
@@ -96,7 +106,12 @@ describe('renderSummary', () => {
   })
 
   test('an Atlas error on an export that goes on says the job goes on', () => {
-    const md = renderSummary({ stage: 'wait', inputs, job: { ...job, state: 'InProgress', finishedAt: undefined }, failure: { title: FAILED, message: 'Atlas API 403 X: no.' } })
+    const md = renderSummary({
+      stage: 'wait',
+      inputs,
+      job: { ...job, state: 'InProgress', finishedAt: undefined },
+      failure: { title: FAILED, message: 'Atlas API 403 X: no.' }
+    })
     expect(md).toContain('- The export job itself goes on in Atlas: `6a7945592c88faeba59d5e8e`.')
   })
 
@@ -107,7 +122,13 @@ describe('renderSummary', () => {
   })
 
   test('a sharded export lists its components; not waiting says the job runs on', () => {
-    const sharded: ExportJob = { ...job, state: 'Queued', finishedAt: undefined, exportStatus: undefined, components: [{ replicaSetName: 'shard-0' }, { replicaSetName: 'shard-1' }] }
+    const sharded: ExportJob = {
+      ...job,
+      state: 'Queued',
+      finishedAt: undefined,
+      exportStatus: undefined,
+      components: [{ replicaSetName: 'shard-0' }, { replicaSetName: 'shard-1' }]
+    }
     const md = renderSummary({ stage: 'create', inputs: { ...inputs, wait: false }, job: sharded })
     expect(md.startsWith('## 🚀 Atlas snapshot export started (Queued)\n')).toBe(true)
     expect(md).toContain('| Components | `shard-0`, `shard-1` |')
@@ -115,7 +136,11 @@ describe('renderSummary', () => {
   })
 
   test('values cannot break the table or inject HTML', () => {
-    const md = renderSummary({ stage: 'inputs', inputs: { ...inputs, customData: [{ key: 'a|b', value: 'x`y' }] }, failure: { title: FAILED, message: 'bad <script>|' } })
+    const md = renderSummary({
+      stage: 'inputs',
+      inputs: { ...inputs, customData: [{ key: 'a|b', value: 'x`y' }] },
+      failure: { title: FAILED, message: 'bad <script>|' }
+    })
     expect(md).toContain('| Custom data | ``a\\|b=x`y`` |')
     expect(md).toContain('**Checking the inputs** failed: bad &lt;script&gt;\\|')
   })

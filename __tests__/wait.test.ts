@@ -15,14 +15,26 @@ describe('pollUntil an export job ends', () => {
     const clock = fakeClock()
     const answers: Array<ExportJob | Error> = [new Error('503'), job('InProgress'), new Error('503'), job('Successful')]
     const errors: unknown[] = []
-    const outcome = await pollUntil(job('Queued'), async () => {
-      const next = answers.shift()
-      if (next instanceof Error) throw next
-      return next as ExportJob
-    }, j => isTerminal(j.state), { deadline: 1e9, intervalMs: 10, clock, isTransient: e => (e as Error).message === '503', onPollError: e => errors.push(e) })
+    const outcome = await pollUntil(
+      job('Queued'),
+      async () => {
+        const next = answers.shift()
+        if (next instanceof Error) throw next
+        return next as ExportJob
+      },
+      j => isTerminal(j.state),
+      { deadline: 1e9, intervalMs: 10, clock, isTransient: e => (e as Error).message === '503', onPollError: e => errors.push(e) }
+    )
     expect(outcome.kind).toBe('ended')
     expect(errors).toHaveLength(2)
-    await expect(pollUntil(job('Queued'), async () => Promise.reject(new Error('404')), j => isTerminal(j.state), { deadline: 1e9, intervalMs: 10, clock, isTransient: () => false })).rejects.toThrow('404')
+    await expect(
+      pollUntil(
+        job('Queued'),
+        async () => Promise.reject(new Error('404')),
+        j => isTerminal(j.state),
+        { deadline: 1e9, intervalMs: 10, clock, isTransient: () => false }
+      )
+    ).rejects.toThrow('404')
   })
 
   test('one poll per interval until an end state; each polled job is reported', async () => {
@@ -66,7 +78,9 @@ describe('pollUntil an export job ends', () => {
 
 describe('wait errors', () => {
   test('a Failed job names the id, the state and the stateReason', () => {
-    const error = new ExportJobFailedError(job('Failed', { stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' } }))
+    const error = new ExportJobFailedError(
+      job('Failed', { stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' } })
+    )
     expect(error.message).toBe('Export job j1 ended Failed: EXPORT_BUCKET_ACCESS_DENIED: Atlas could not write to the bucket.')
     expect(error.errorCode).toBe('EXPORT_BUCKET_ACCESS_DENIED')
   })

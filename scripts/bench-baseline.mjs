@@ -11,7 +11,11 @@ const type = 'application/vnd.atlas.2023-01-01+json'
 const body = JSON.stringify({ snapshotId: ATLAS_SNAPSHOT_ID, exportBucketId: ATLAS_BUCKET_ID })
 const bucketPath = `/api/atlas/v2/groups/${ATLAS_PROJECT_ID}/backup/exportBuckets/${ATLAS_BUCKET_ID}`
 const send = (method, headers, uri = path, accept = type) =>
-  fetch(`${ATLAS_URL}${uri}`, { method, headers: { Accept: accept, ...(method === 'POST' ? { 'Content-Type': type } : {}), ...headers }, ...(method === 'POST' ? { body } : {}) })
+  fetch(`${ATLAS_URL}${uri}`, {
+    method,
+    headers: { Accept: accept, ...(method === 'POST' ? { 'Content-Type': type } : {}), ...headers },
+    ...(method === 'POST' ? { body } : {})
+  })
 
 const challenge = await send('GET', {}, bucketPath, 'application/vnd.atlas.2024-05-30+json')
 await challenge.arrayBuffer()

@@ -9,7 +9,16 @@ import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { startEmulator, type AtlasEmulator, type EmulatorOptions } from '../__tests__/support/emulator.js'
 import { BUNDLE, ROOT, runAction } from '../__tests__/support/run-action.js'
-import { API_KEY, BUCKET_ID, CLUSTER, LATEST_SNAPSHOT_ID, PROJECT_ID, digestInputs, serviceAccountInputs, standardOptions } from '../__tests__/support/scenario.js'
+import {
+  API_KEY,
+  BUCKET_ID,
+  CLUSTER,
+  LATEST_SNAPSHOT_ID,
+  PROJECT_ID,
+  digestInputs,
+  serviceAccountInputs,
+  standardOptions
+} from '../__tests__/support/scenario.js'
 
 const quick = process.argv.includes('--quick')
 const iterations = quick ? 1 : 9
@@ -91,7 +100,13 @@ async function coldStart(): Promise<{ bundle: number; baseline: number }> {
 const FOLLOWED_JOB = '6a7945592c88faeba59d5e8e'
 /** An earlier run's Successful export of the snapshot to the bucket. */
 function alreadyExported(atlas: AtlasEmulator): void {
-  const job = atlas.seedJob({ clusterName: CLUSTER, snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID, createdAt: new Date(Date.now() - 3_600_000).toISOString(), state: 'Successful' })
+  const job = atlas.seedJob({
+    clusterName: CLUSTER,
+    snapshotId: LATEST_SNAPSHOT_ID,
+    exportBucketId: BUCKET_ID,
+    createdAt: new Date(Date.now() - 3_600_000).toISOString(),
+    state: 'Successful'
+  })
   job.id = FOLLOWED_JOB
 }
 
@@ -103,13 +118,29 @@ const waitingTimeline = [{ state: 'Queued' }, ...Array.from({ length: POLLS - 1 
 // both are part of the minimum of every scenario.
 const rows: Row[] = [
   await requestsFor('API key (Digest), explicit snapshot: challenge + bucket + export list + POST', 4, url => digestInputs(url)),
-  await requestsFor('API key (Digest), `latest`: challenge + bucket + snapshot list + export list + POST', 5, url => digestInputs(url, { 'snapshot-id': 'latest' })),
-  await requestsFor('API key (Digest), bucket by name: challenge + bucket list + export list + POST', 4, url => digestInputs(url, { 'export-bucket-id': '', 'export-bucket-name': 'test-bucket' })),
+  await requestsFor('API key (Digest), `latest`: challenge + bucket + snapshot list + export list + POST', 5, url =>
+    digestInputs(url, { 'snapshot-id': 'latest' })
+  ),
+  await requestsFor('API key (Digest), bucket by name: challenge + bucket list + export list + POST', 4, url =>
+    digestInputs(url, { 'export-bucket-id': '', 'export-bucket-name': 'test-bucket' })
+  ),
   await requestsFor('service account: token + bucket + export list + POST + revoke', 5, url => serviceAccountInputs(url)),
-  await requestsFor(`API key, waiting ${POLLS} polls: 4 + 1 per poll`, 4 + POLLS, url => digestInputs(url, { wait: 'true', 'poll-interval': '1s' }), { exportTimeline: waitingTimeline }),
-  await requestsFor(`service account, waiting ${POLLS} polls: 5 + 1 per poll`, 5 + POLLS, url => serviceAccountInputs(url, { wait: 'true', 'poll-interval': '1s' }), { exportTimeline: waitingTimeline }),
+  await requestsFor(`API key, waiting ${POLLS} polls: 4 + 1 per poll`, 4 + POLLS, url => digestInputs(url, { wait: 'true', 'poll-interval': '1s' }), {
+    exportTimeline: waitingTimeline
+  }),
+  await requestsFor(
+    `service account, waiting ${POLLS} polls: 5 + 1 per poll`,
+    5 + POLLS,
+    url => serviceAccountInputs(url, { wait: 'true', 'poll-interval': '1s' }),
+    { exportTimeline: waitingTimeline }
+  ),
   await requestsFor('API key, already exported (if-exported: reuse): challenge + bucket + export list', 3, url => digestInputs(url), { seed: alreadyExported }),
-  await requestsFor('API key, export-job-id without wait: challenge + the job + its bucket', 3, url => digestInputs(url, { 'export-job-id': FOLLOWED_JOB, 'snapshot-id': '' }), { seed: alreadyExported })
+  await requestsFor(
+    'API key, export-job-id without wait: challenge + the job + its bucket',
+    3,
+    url => digestInputs(url, { 'export-job-id': FOLLOWED_JOB, 'snapshot-id': '' }),
+    { seed: alreadyExported }
+  )
 ]
 const waitRow = rows[4] as Row
 const perPoll = (waitRow.requests - 4) / POLLS
@@ -122,7 +153,9 @@ console.log('| scenario | requests | minimum | over |')
 console.log('|---|---:|---:|---:|')
 for (const row of rows) console.log(`| ${row.scenario} | ${row.requests} | ${row.minimum} | ${row.requests - row.minimum} |`)
 console.log(`| waiting, per poll | ${perPoll} | 1 | ${perPoll - 1} |`)
-console.log(`| waiting, per hour at the default poll-interval (${DEFAULT_POLL_SECONDS}s) | ${(3600 / DEFAULT_POLL_SECONDS) * perPoll} | ${3600 / DEFAULT_POLL_SECONDS} | ${(3600 / DEFAULT_POLL_SECONDS) * (perPoll - 1)} |`)
+console.log(
+  `| waiting, per hour at the default poll-interval (${DEFAULT_POLL_SECONDS}s) | ${(3600 / DEFAULT_POLL_SECONDS) * perPoll} | ${3600 / DEFAULT_POLL_SECONDS} | ${(3600 / DEFAULT_POLL_SECONDS) * (perPoll - 1)} |`
+)
 console.log('\n| measure | value |')
 console.log('|---|---:|')
 console.log(`| dist/index.js | ${size.toLocaleString('en')} bytes (${(size / 1024).toFixed(0)} KiB) |`)

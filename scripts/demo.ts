@@ -27,7 +27,11 @@ const settings = { 'snapshot-id': 'latest', wait: 'true', 'poll-interval': '1s',
 const inputs = args.has('--service-account') ? serviceAccountInputs(emulator.url, settings) : digestInputs(emulator.url, settings)
 
 console.log(`Local Atlas emulator on ${emulator.url}`)
-console.log(`Running dist/index.js with ${Object.keys(inputs).map(name => `INPUT_${name.toUpperCase()}`).join(', ')}\n`)
+console.log(
+  `Running dist/index.js with ${Object.keys(inputs)
+    .map(name => `INPUT_${name.toUpperCase()}`)
+    .join(', ')}\n`
+)
 const run = await runAction(inputs)
 await emulator.close()
 

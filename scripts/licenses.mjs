@@ -22,7 +22,12 @@ const sections = [...packages].sort().map(name => {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
   // Old packages say `licenses: [{type}]` or `license: {type}`.
   const declared = pkg.license ?? pkg.licenses
-  const license = [declared].flat().map(l => (typeof l === 'string' ? l : l?.type)).filter(Boolean).join(' OR ') || 'UNKNOWN'
+  const license =
+    [declared]
+      .flat()
+      .map(l => (typeof l === 'string' ? l : l?.type))
+      .filter(Boolean)
+      .join(' OR ') || 'UNKNOWN'
   const file = readdirSync(dir).find(f => /^(licen[cs]e|copying)/i.test(f))
   const text = file ? readFileSync(join(dir, file), 'utf8').trim() : '(no license file in the package)'
   return `${name}@${pkg.version}\nLicense: ${license}\n\n${text}\n`

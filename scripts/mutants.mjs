@@ -103,8 +103,8 @@ const MUTANTS = [
   {
     promise: "action.yml's defaults and the parser's agree",
     file: 'src/inputs.ts',
-    from: "duration(value, 3_600_000, 1_000, MAX_WAIT_MS)",
-    to: "duration(value, 7_200_000, 1_000, MAX_WAIT_MS)",
+    from: 'duration(value, 3_600_000, 1_000, MAX_WAIT_MS)',
+    to: 'duration(value, 7_200_000, 1_000, MAX_WAIT_MS)',
     tests: ['__tests__/inputs.test.ts']
   },
   {

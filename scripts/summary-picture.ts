@@ -19,12 +19,14 @@ const emulator = await startEmulator(
     ]
   })
 )
-const run = await runAction(digestInputs(emulator.url, { 'snapshot-id': 'latest', wait: 'true', 'poll-interval': '1s', 'custom-data': 'purpose=nightly\nticket=OPS-1234' }))
+const run = await runAction(
+  digestInputs(emulator.url, { 'snapshot-id': 'latest', wait: 'true', 'poll-interval': '1s', 'custom-data': 'purpose=nightly\nticket=OPS-1234' })
+)
 await emulator.close()
 if (run.exitCode !== 0) throw new Error(`the run failed:\n${run.stdout}`)
 
 const FONT = "-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif"
-const MONO = "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
+const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace'
 const CHAR = 7.4 // average advance at 14px, near enough to size the columns
 const MONO_CHAR = 7.8
 
@@ -82,7 +84,9 @@ rows.forEach((row, i) => {
   if (i % 2 === 1) parts.push(`<rect x="${pad}" y="${y}" width="${first + second}" height="${rowHeight}" fill="#f6f8fa"/>`)
   parts.push(`<rect x="${pad}" y="${y}" width="${first}" height="${rowHeight}" fill="none" stroke="#d1d9e0"/>`)
   parts.push(`<rect x="${pad + first}" y="${y}" width="${second}" height="${rowHeight}" fill="none" stroke="#d1d9e0"/>`)
-  parts.push(`<g fill="#1f2328">${textAt(pad + 13, y + 22, row[0] ?? '', i === 0 ? '600' : 'normal')}${textAt(pad + first + 13, y + 22, row[1] ?? '', i === 0 ? '600' : 'normal')}</g>`)
+  parts.push(
+    `<g fill="#1f2328">${textAt(pad + 13, y + 22, row[0] ?? '', i === 0 ? '600' : 'normal')}${textAt(pad + first + 13, y + 22, row[1] ?? '', i === 0 ? '600' : 'normal')}</g>`
+  )
 })
 paragraphs.forEach((p, i) => parts.push(`<g fill="#1f2328">${textAt(pad, afterTable + i * 24, p)}</g>`))
 parts.push('</svg>')

@@ -45,7 +45,7 @@ function parseJsonObject(text: string): CustomDatum[] {
   try {
     whole = JSON.parse(text)
   } catch (error) {
-    throw new Error(`is not valid JSON (${(error as Error).message})`)
+    throw new Error(`is not valid JSON (${(error as Error).message})`, { cause: error })
   }
   if (typeof whole !== 'object' || whole === null || Array.isArray(whole)) {
     throw new Error('must be a JSON object of strings, or key=value lines')

@@ -49,13 +49,18 @@ export async function followExportJob(
   // Counted from the job's creation, as the summary's Duration is: one clock for both.
   const since = Date.parse(created.createdAt ?? '')
   const progress = new ProgressLog(`Export job ${created.id}`, created.state, Number.isNaN(since) ? options.startedAt : since, log)
-  const outcome = await pollUntil(created, () => getExportJob(client, cluster, created.id), job => isTerminal(job.state), {
-    ...pollOptions(options),
-    onPoll: job => {
-      onJob(job)
-      progress.poll(job.state, collectionsText(job), clock.now())
+  const outcome = await pollUntil(
+    created,
+    () => getExportJob(client, cluster, created.id),
+    job => isTerminal(job.state),
+    {
+      ...pollOptions(options),
+      onPoll: job => {
+        onJob(job)
+        progress.poll(job.state, collectionsText(job), clock.now())
+      }
     }
-  })
+  )
   if (outcome.kind === 'timed-out') throw WaitTimeoutError.forJob(outcome.last, clock.now() - options.startedAt)
   if (!isSuccessful(outcome.last.state)) throw new ExportJobFailedError(outcome.last)
   log.info(`Export job ${outcome.last.id} is ${outcome.last.state}; files under ${outcome.last.prefix || '(no prefix)'}.`)

@@ -156,7 +156,8 @@ export function parseInputs(read: ReadInput): Inputs {
       ["'dry-run: true'", dryRun === true]
     ]
     for (const [other, set] of conflicts) {
-      if (set) problems.push(`Inputs 'export-job-id' and ${other} conflict: following an existing job takes no snapshot, bucket name or new export; drop one of them`)
+      if (set)
+        problems.push(`Inputs 'export-job-id' and ${other} conflict: following an existing job takes no snapshot, bucket name or new export; drop one of them`)
     }
   }
 
@@ -200,9 +201,7 @@ function parseCredentials(get: (name: string) => string, problems: string[]): Cr
     else if (/\s/.test(value)) problems.push(`Input '${name}' must not contain white space`)
   }
   if (apiKey && serviceAccount) {
-    problems.push(
-      "Inputs 'public-key'/'private-key' and 'client-id'/'client-secret' are both set: give one credential, an API key or a service account"
-    )
+    problems.push("Inputs 'public-key'/'private-key' and 'client-id'/'client-secret' are both set: give one credential, an API key or a service account")
   } else if (apiKey) {
     require('public-key', publicKey, 'private-key', 'MONGODB_ATLAS_PUBLIC_API_KEY')
     require('private-key', privateKey, 'public-key', 'MONGODB_ATLAS_PRIVATE_API_KEY')

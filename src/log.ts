@@ -14,7 +14,6 @@ export interface Log {
 }
 
 // C0 and C1 controls (tab kept), DEL, and the Unicode line and paragraph separators.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g
 
 /** Pure: one line, every control character shown escaped (`\n`, `\r`, `\u001b`). */

@@ -42,7 +42,14 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
     report.inputs = inputs
     await logSettings(inputs, log)
     // wait-timeout bounds the whole run: snapshot, create and wait, retries included.
-    const follow: FollowOptions = { deadline: startedAt + inputs.waitTimeoutMs, intervalMs: inputs.pollIntervalMs, startedAt, log, clock, signal: cancel.signal }
+    const follow: FollowOptions = {
+      deadline: startedAt + inputs.waitTimeoutMs,
+      intervalMs: inputs.pollIntervalMs,
+      startedAt,
+      log,
+      clock,
+      signal: cancel.signal
+    }
 
     report.stage = 'connect'
     client = connect(inputs, { deadline: follow.deadline, log, clock, env: runner.env, mask: runner.mask, signal: cancel.signal })
@@ -52,7 +59,9 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
       report.stage = 'read-job'
       const job = await getExportJob(client, cluster, inputs.exportJobId)
       if (inputs.bucket.kind === 'id' && inputs.bucket.id !== job.exportBucketId) {
-        throw new Error(`Input 'export-bucket-id' is ${inputs.bucket.id}, but export job ${job.id} exports to bucket ${job.exportBucketId}: drop export-bucket-id, or give the right job.`)
+        throw new Error(
+          `Input 'export-bucket-id' is ${inputs.bucket.id}, but export job ${job.id} exports to bucket ${job.exportBucketId}: drop export-bucket-id, or give the right job.`
+        )
       }
       report.snapshot = { id: job.snapshotId, origin: 'of-job' }
       startedWith(report, outputs, { job, origin: 'followed' })
@@ -78,14 +87,18 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
       if (report.snapshot.id) outputs.snapshot(report.snapshot.id)
 
       if (inputs.dryRun) {
-        log.info(`Dry run: would export ${report.snapshot.id ? `snapshot ${report.snapshot.id}` : 'a new snapshot'} to bucket ${report.bucket.id}; nothing was created.`)
+        log.info(
+          `Dry run: would export ${report.snapshot.id ? `snapshot ${report.snapshot.id}` : 'a new snapshot'} to bucket ${report.bucket.id}; nothing was created.`
+        )
       } else {
         report.stage = 'create'
         const exportRequest = { snapshotId: report.snapshot.id as string, exportBucketId: report.bucket.id, customData: inputs.customData }
         const started = startedWith(report, outputs, await startExport(client, cluster, exportRequest, { log, ifExported: inputs.ifExported }))
         if (started.origin !== 'reused') {
           const verb = started.origin === 'taken-over' ? 'Took over' : 'Created'
-          log.info(`${verb} export job ${started.job.id} (${started.job.state}) of snapshot ${exportRequest.snapshotId} to bucket ${exportRequest.exportBucketId}.`)
+          log.info(
+            `${verb} export job ${started.job.id} (${started.job.state}) of snapshot ${exportRequest.snapshotId} to bucket ${exportRequest.exportBucketId}.`
+          )
         }
       }
     }
@@ -112,7 +125,12 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
   }
   if (cancel.signal.aborted) return
   const job = report.job
-  if (job) await log.group('Export job document', async () => JSON.stringify(job, null, 2).split('\n').forEach(line => log.info(line)))
+  if (job)
+    await log.group('Export job document', async () =>
+      JSON.stringify(job, null, 2)
+        .split('\n')
+        .forEach(line => log.info(line))
+    )
   await writeSummary(runner, report)
 }
 
@@ -135,7 +153,7 @@ async function logSettings(inputs: Inputs, log: Log): Promise<void> {
       ? [`Export job:   ${inputs.exportJobId} (followed, not created)`]
       : [
           `Snapshot:     ${snapshot}${inputs.snapshot.kind === 'new' ? ` (kept ${days(inputs.snapshotRetentionDays)})` : ''}`,
-          `Bucket:       ${inputs.bucket.kind === 'id' ? inputs.bucket.id : inputs.bucket.kind === 'name' ? `named '${inputs.bucket.name}'` : '(the job\'s)'}`,
+          `Bucket:       ${inputs.bucket.kind === 'id' ? inputs.bucket.id : inputs.bucket.kind === 'name' ? `named '${inputs.bucket.name}'` : "(the job's)"}`,
           `If exported:  ${inputs.ifExported === 'reuse' ? 'reuse an earlier Successful export of this snapshot to this bucket' : 'export again'}`
         ]),
     `Custom data:  ${inputs.customData.map(d => d.key).join(', ') || '(none)'}`,

@@ -67,7 +67,7 @@ export class Outputs {
     try {
       this.set(name, value)
     } catch (error) {
-      throw new Error(`Could not write the step output '${name}' (GITHUB_OUTPUT): ${(error as Error).message}`)
+      throw new Error(`Could not write the step output '${name}' (GITHUB_OUTPUT): ${(error as Error).message}`, { cause: error })
     }
     this.written.set(name, value)
   }

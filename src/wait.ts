@@ -21,12 +21,7 @@ export interface WaitOptions<T> {
 
 export type WaitOutcome<T> = { readonly kind: 'ended' | 'timed-out'; readonly last: T }
 
-export async function pollUntil<T>(
-  initial: T,
-  poll: () => Promise<T>,
-  done: (value: T) => boolean,
-  options: WaitOptions<T>
-): Promise<WaitOutcome<T>> {
+export async function pollUntil<T>(initial: T, poll: () => Promise<T>, done: (value: T) => boolean, options: WaitOptions<T>): Promise<WaitOutcome<T>> {
   const clock = options.clock ?? realClock
   let last = initial
   while (!done(last)) {

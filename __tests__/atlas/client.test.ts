@@ -33,7 +33,12 @@ async function client(envelope = false, warnings: string[] = [], extra: Partial<
   })
 }
 
-const create = { method: 'POST', path: `${BACKUP}/exports`, version: '2023-01-01', body: { snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID } } as const
+const create = {
+  method: 'POST',
+  path: `${BACKUP}/exports`,
+  version: '2023-01-01',
+  body: { snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID }
+} as const
 
 describe('AtlasClient', () => {
   test('sends the versioned media type as Accept and Content-Type, and names itself', async () => {
@@ -65,7 +70,9 @@ describe('AtlasClient', () => {
 
   test('with envelope=true an error answered as HTTP 200 is still the error it wraps', async () => {
     const atlas = await client(true)
-    const error = await atlas.call({ method: 'GET', path: `/api/atlas/v2/groups/${PROJECT_ID}/clusters/nope/backup/exports`, version: '2023-01-01' }).catch((e: unknown) => e)
+    const error = await atlas
+      .call({ method: 'GET', path: `/api/atlas/v2/groups/${PROJECT_ID}/clusters/nope/backup/exports`, version: '2023-01-01' })
+      .catch((e: unknown) => e)
     expect((error as AtlasError).message).toBe(`Atlas API 404 CLUSTER_NOT_FOUND: No cluster named nope exists in group ${PROJECT_ID}.`)
     expect(emu.requests.at(-1)?.status).toBe(200)
   })
@@ -82,7 +89,9 @@ describe('AtlasClient', () => {
     const error = await atlas.call(create).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UnreadableAnswerError)
     expect(classify(error)).toBe('ambiguous')
-    expect((error as Error).message).toBe('Atlas answered 200 to POST …/backup/exports with something unreadable: not JSON (application/vnd.atlas.2023-01-01+json): {"id":"6a79')
+    expect((error as Error).message).toBe(
+      'Atlas answered 200 to POST …/backup/exports with something unreadable: not JSON (application/vnd.atlas.2023-01-01+json): {"id":"6a79'
+    )
   })
 
   test('missing headers: a 401 without a challenge is a plain 401 (no loop); a 200 without a content type still parses', async () => {
@@ -102,7 +111,9 @@ describe('AtlasClient', () => {
       emu.inject({ path: /exports$/, fault: { status: 302, body: '', headers: { Location: `${elsewhere.url}/steal` } } })
       emu.inject({ path: /snapshots$/, fault: { status: 307, body: '', headers: { Location: `${elsewhere.url}/steal` } } })
       expect(((await atlas.call(create).catch((e: unknown) => e)) as AtlasError).status).toBe(302)
-      expect(((await atlas.call({ method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' }).catch((e: unknown) => e)) as AtlasError).status).toBe(307)
+      expect(((await atlas.call({ method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' }).catch((e: unknown) => e)) as AtlasError).status).toBe(
+        307
+      )
       expect(elsewhere.requests).toEqual([])
     } finally {
       await elsewhere.close()
@@ -112,7 +123,11 @@ describe('AtlasClient', () => {
   test('Deprecation and Sunset headers give one warning per version', async () => {
     const warnings: string[] = []
     const atlas = await client(false, warnings)
-    const headers = { 'Content-Type': 'application/vnd.atlas.2023-01-01+json', Deprecation: 'Wed, 1 Feb 2023 00:00:00 GMT', Sunset: 'Sun, 1 Jun 2025 00:00:00 GMT' }
+    const headers = {
+      'Content-Type': 'application/vnd.atlas.2023-01-01+json',
+      Deprecation: 'Wed, 1 Feb 2023 00:00:00 GMT',
+      Sunset: 'Sun, 1 Jun 2025 00:00:00 GMT'
+    }
     emu.inject({ path: /snapshots$/, times: 2, fault: { status: 200, body: '{"results":[]}', headers } })
     await atlas.call({ method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' })
     await atlas.call({ method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' })
@@ -124,7 +139,9 @@ describe('AtlasClient', () => {
     await emu.close()
     const error = await atlas.call(create).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConnectionError)
-    expect((error as ConnectionError).message).toMatch(/^Could not reach Atlas \(POST http:\/\/127\.0\.0\.1:\d+\/api\/atlas\/v2\/groups\/.+\/exports\): connect ECONNREFUSED/)
+    expect((error as ConnectionError).message).toMatch(
+      /^Could not reach Atlas \(POST http:\/\/127\.0\.0\.1:\d+\/api\/atlas\/v2\/groups\/.+\/exports\): connect ECONNREFUSED/
+    )
     expect((error as ConnectionError).mayHaveReachedServer).toBe(false)
     expect(infos).toHaveLength(5)
     expect(infos[0]).toMatch(/^Could not reach Atlas \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) to POST …\/backup\/exports; retry 1 of 5 in 0\.8s\.$/)
@@ -211,7 +228,11 @@ describe('the retry policy', () => {
 })
 
 describe('a create, never made twice, backing off like every call', () => {
-  const json = (status: number, errorCode: string) => ({ status, body: JSON.stringify({ error: status, errorCode, detail: 'x', parameters: [], reason: '' }), headers: { 'X-Error-Code': errorCode } })
+  const json = (status: number, errorCode: string) => ({
+    status,
+    body: JSON.stringify({ error: status, errorCode, detail: 'x', parameters: [], reason: '' }),
+    headers: { 'X-Error-Code': errorCode }
+  })
   const lookup = (finds: number[]) => ({
     what: 'the create',
     find: async () => {

@@ -11,7 +11,6 @@ const SNAPSHOTS = SNAPSHOTS_PATH
 const init = getSnapshotsInit
 const emulator = useEmulator()
 
-
 function ncOf(header: unknown): number {
   return Number.parseInt(/nc=([0-9a-f]{8})/.exec(String(header))?.[1] ?? 'x', 16)
 }
@@ -104,7 +103,9 @@ describe('DigestAuth against the emulator', () => {
     }))
     expect(response.status).toBe(200)
     expect(atlas.requests.map(r => r.body)).toEqual([body, body])
-    expect(String(atlas.requests[1]?.headers.authorization)).toContain(`uri="/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup/exports?envelope=true"`)
+    expect(String(atlas.requests[1]?.headers.authorization)).toContain(
+      `uri="/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup/exports?envelope=true"`
+    )
   })
 })
 

@@ -15,9 +15,7 @@ describe('AtlasError', () => {
       body: recorded.body,
       authKind: 'digest'
     })
-    expect(error.message).toBe(
-      'Atlas API 404 CLUSTER_NOT_FOUND: No cluster named cluster-989 exists in group b0123456789abcdef012345b.'
-    )
+    expect(error.message).toBe('Atlas API 404 CLUSTER_NOT_FOUND: No cluster named cluster-989 exists in group b0123456789abcdef012345b.')
     expect(error.status).toBe(404)
     expect(error.errorCode).toBe('CLUSTER_NOT_FOUND')
     expect(error.parameters).toEqual(['cluster-989', 'b0123456789abcdef012345b'])

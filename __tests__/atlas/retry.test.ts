@@ -40,7 +40,8 @@ describe('backoffDelay', () => {
 })
 
 describe('classify', () => {
-  const atlas = (status: number) => new AtlasError({ status, method: 'GET', url: 'https://cloud.mongodb.com/x', responseHeaders: new Headers(), body: '{}', authKind: 'digest' })
+  const atlas = (status: number) =>
+    new AtlasError({ status, method: 'GET', url: 'https://cloud.mongodb.com/x', responseHeaders: new Headers(), body: '{}', authKind: 'digest' })
   test.for<[string, unknown, string]>([
     ['429', atlas(429), 'safe'],
     ['503', atlas(503), 'safe'],

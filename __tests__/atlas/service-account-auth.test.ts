@@ -33,9 +33,7 @@ describe('ServiceAccountAuth', () => {
     for (let i = 0; i < 3; i++) expect((await auth.send(`${atlas.url}${SNAPSHOTS}`, init)).status).toBe(200)
     const [tokenRequest, ...calls] = atlas.requests
     expect(tokenRequest?.path).toBe('/api/oauth/token')
-    expect(tokenRequest?.headers.authorization).toBe(
-      `Basic ${Buffer.from(`${SERVICE_ACCOUNT.clientId}:${SERVICE_ACCOUNT.clientSecret}`).toString('base64')}`
-    )
+    expect(tokenRequest?.headers.authorization).toBe(`Basic ${Buffer.from(`${SERVICE_ACCOUNT.clientId}:${SERVICE_ACCOUNT.clientSecret}`).toString('base64')}`)
     expect(tokenRequest?.headers['content-type']).toBe('application/x-www-form-urlencoded')
     expect(tokenRequest?.body).toBe('grant_type=client_credentials')
     expect(calls.map(c => c.auth)).toEqual(['bearer', 'bearer', 'bearer'])

@@ -7,7 +7,6 @@ import {
   EMPTY_CLUSTER,
   LATEST_SNAPSHOT_ID,
   PROJECT_ID,
-  SERVICE_ACCOUNT,
   API_KEY,
   SHARDED_CLUSTER,
   SHARDED_SNAPSHOT_ID,
@@ -122,9 +121,7 @@ describe.concurrent('creating an export job', () => {
     const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest', 'cluster-name': EMPTY_CLUSTER }))
     expect(run.exitCode).toBe(1)
-    expect(failureOf(run).message).toBe(
-      `Cluster ${EMPTY_CLUSTER} has no exportable snapshot (status completed, not a fallback snapshot): nothing to export.`
-    )
+    expect(failureOf(run).message).toBe(`Cluster ${EMPTY_CLUSTER} has no exportable snapshot (status completed, not a fallback snapshot): nothing to export.`)
     expect(atlas.apiRequests({ method: 'POST' })).toHaveLength(0)
     expect(atlas.jobs).toHaveLength(0)
   })
@@ -189,7 +186,9 @@ describe.concurrent('waiting', () => {
     const id = atlas.jobs[0]?.id
     expect(run.exitCode).toBe(1)
     const message = failureOf(run).message
-    expect(message).toMatch(new RegExp(`^Stopped waiting after \\d+s \\(wait-timeout\\): export job ${id} is still (Queued|InProgress)\\. The export goes on in Atlas`))
+    expect(message).toMatch(
+      new RegExp(`^Stopped waiting after \\d+s \\(wait-timeout\\): export job ${id} is still (Queued|InProgress)\\. The export goes on in Atlas`)
+    )
     // The deadline holds (never before 3 s); the upper bound is wide: a loaded machine is slow, never early.
     expect(waitedSeconds(message)).toBeGreaterThanOrEqual(3)
     expect(waitedSeconds(message)).toBeLessThan(3 + 10)

@@ -11,7 +11,13 @@ const emulator = useEmulator()
 describe.concurrent('Atlas errors fail the step with status, errorCode, detail and advice', () => {
   test('400: what Atlas said about the request', async ctx => {
     const atlas = await emulator({}, ctx)
-    const body = JSON.stringify({ detail: 'Invalid attribute customData specified.', error: 400, errorCode: 'INVALID_ATTRIBUTE', parameters: ['customData'], reason: 'Bad Request' })
+    const body = JSON.stringify({
+      detail: 'Invalid attribute customData specified.',
+      error: 400,
+      errorCode: 'INVALID_ATTRIBUTE',
+      parameters: ['customData'],
+      reason: 'Bad Request'
+    })
     atlas.inject({ method: 'POST', path: /exports$/, fault: { status: 400, body, headers: { 'X-Error-Code': 'INVALID_ATTRIBUTE' } } })
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(1)
@@ -35,7 +41,9 @@ describe.concurrent('Atlas errors fail the step with status, errorCode, detail a
     const atlas = await emulator({}, ctx)
     const run = await runAction(serviceAccountInputs(atlas.url, { 'client-secret': 'mdb_sa_sk_wrong' }))
     expect(run.exitCode).toBe(1)
-    expect(failureOf(run).message).toMatch(/^Atlas API 401 invalid_client: Invalid credentials provided\.\nAtlas rejected the service account \('client-id' and 'client-secret'\)/)
+    expect(failureOf(run).message).toMatch(
+      /^Atlas API 401 invalid_client: Invalid credentials provided\.\nAtlas rejected the service account \('client-id' and 'client-secret'\)/
+    )
     expect(atlas.apiRequests()).toHaveLength(0)
   })
 
@@ -93,7 +101,12 @@ describe.concurrent('Atlas errors fail the step with status, errorCode, detail a
 
   test('an HTML page from a proxy: the status and a short excerpt', async ctx => {
     const atlas = await emulator({}, ctx)
-    atlas.inject({ method: 'POST', path: /exports$/, times: 10, fault: { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'Content-Type': 'text/html' } } })
+    atlas.inject({
+      method: 'POST',
+      path: /exports$/,
+      times: 10,
+      fault: { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'Content-Type': 'text/html' } }
+    })
     const run = await runAction(digestInputs(atlas.url))
     expect(failureOf(run).message).toBe('Atlas API 502: non-JSON response (text/html): 502 Bad Gateway')
   })
@@ -110,7 +123,9 @@ describe.concurrent('Atlas errors fail the step with status, errorCode, detail a
     await atlas.close()
     const run = await runAction(digestInputs(atlas.url, { 'wait-timeout': '2s' }))
     expect(run.exitCode).toBe(1)
-    expect(failureOf(run).message).toMatch(/^Could not reach Atlas \(GET http:\/\/127\.0\.0\.1:\d+\/api\/atlas\/v2\/.+\/exportBuckets\/[0-9a-f]{24}\): connect ECONNREFUSED/)
+    expect(failureOf(run).message).toMatch(
+      /^Could not reach Atlas \(GET http:\/\/127\.0\.0\.1:\d+\/api\/atlas\/v2\/.+\/exportBuckets\/[0-9a-f]{24}\): connect ECONNREFUSED/
+    )
     expect(visibleLog(run)).not.toMatch(/\n\s+at /)
   })
 })
@@ -119,7 +134,11 @@ describe.concurrent('bad inputs fail before any request, naming the input', () =
   const cases: Array<[string, Record<string, string>, string]> = [
     ['no credentials', { 'public-key': '', 'private-key': '' }, 'No Atlas credentials'],
     ['half a key', { 'private-key': '' }, "Input 'private-key' is required with 'public-key'"],
-    ['both kinds of credentials', { 'client-id': SERVICE_ACCOUNT.clientId, 'client-secret': SERVICE_ACCOUNT.clientSecret }, "Inputs 'public-key'/'private-key' and 'client-id'/'client-secret' are both set"],
+    [
+      'both kinds of credentials',
+      { 'client-id': SERVICE_ACCOUNT.clientId, 'client-secret': SERVICE_ACCOUNT.clientSecret },
+      "Inputs 'public-key'/'private-key' and 'client-id'/'client-secret' are both set"
+    ],
     ['project id', { 'project-id': 'prod-project' }, "Input 'project-id' must be 24 hexadecimal digits (0-9, a-f); got 'prod-project'"],
     ['cluster name', { 'cluster-name': 'prod cluster' }, "Input 'cluster-name' must be letters, digits and hyphens"],
     ['missing cluster name', { 'cluster-name': '' }, "Input 'cluster-name' is required"],
@@ -156,7 +175,14 @@ describe.concurrent('secrets', () => {
     const secrets = [API_KEY.privateKey, SERVICE_ACCOUNT.clientSecret, basic, ...tokens]
     for (const run of [digest, sa]) {
       const masks = run.stdout.split('\n').filter(line => line.startsWith('::add-mask::'))
-      const rest = run.stdout.split('\n').filter(line => !line.startsWith('::add-mask::')).join('\n') + run.stderr + run.summary + JSON.stringify(run.outputs)
+      const rest =
+        run.stdout
+          .split('\n')
+          .filter(line => !line.startsWith('::add-mask::'))
+          .join('\n') +
+        run.stderr +
+        run.summary +
+        JSON.stringify(run.outputs)
       for (const secret of secrets) expect(rest).not.toContain(secret)
       expect(rest).not.toMatch(/Digest username|response="/)
       expect(masks.length).toBeGreaterThan(0)

@@ -83,7 +83,7 @@ interface Schedule {
 
 function draw(seed: number): Schedule {
   const random = prng(seed)
-  const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
   const serviceAccount = random() < 0.5
   const snapshot = pick(['latest', 'latest', LATEST_SNAPSHOT_ID, 'new'])
   const wait = random() < 0.6
@@ -124,8 +124,14 @@ function draw(seed: number): Schedule {
 
 function check(schedule: Schedule, atlas: AtlasEmulator, run: ActionRun): void {
   // ::add-mask:: is how a secret is handed to the runner to hide, never shown.
-  const log = (run.stdout + run.stderr).split('\n').filter(line => !line.startsWith('::add-mask::')).join('\n')
-  const onDemand = atlas.projects.flatMap(p => p.clusters).flatMap(c => c.snapshots).filter(s => s.description?.startsWith('atlas-snapshot-export:'))
+  const log = (run.stdout + run.stderr)
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
+  const onDemand = atlas.projects
+    .flatMap(p => p.clusters)
+    .flatMap(c => c.snapshots)
+    .filter(s => s.description?.startsWith('atlas-snapshot-export:'))
   expect(atlas.jobs.length, 'at most one export job').toBeLessThanOrEqual(1)
   expect(onDemand.length, 'at most one on-demand snapshot').toBeLessThanOrEqual(1)
   if (!schedule.persistent) {
@@ -156,14 +162,19 @@ function check(schedule: Schedule, atlas: AtlasEmulator, run: ActionRun): void {
 describe.concurrent(`${SCHEDULES} fault schedules from seed ${BASE_SEED}`, () => {
   test.for(Array.from({ length: SCHEDULES }, (_, i) => BASE_SEED + i))('seed %i', async (seed, ctx) => {
     const schedule = draw(seed)
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }], snapshotTimeline: [{ status: 'completed' }] }, ctx)
+    const atlas = await emulator(
+      { exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }], snapshotTimeline: [{ status: 'completed' }] },
+      ctx
+    )
     for (const rule of schedule.rules) atlas.inject(rule)
     const run = await runAction({ ...schedule.inputs, 'base-url': atlas.url }, { timeoutMs: 90_000 })
     try {
       check(schedule, atlas, run)
     } catch (error) {
       const replay = `FAULT_SEED=${seed} FAULT_SCHEDULES=1 npx vitest run __tests__/e2e/fault-schedules.test.ts`
-      throw new Error(`${(error as Error).message}\nschedule (seed ${seed}; replay: ${replay}):\n- ${schedule.text.join('\n- ')}\n${run.stdout}${run.stderr}`, { cause: error })
+      throw new Error(`${(error as Error).message}\nschedule (seed ${seed}; replay: ${replay}):\n- ${schedule.text.join('\n- ')}\n${run.stdout}${run.stderr}`, {
+        cause: error
+      })
     }
   })
 })

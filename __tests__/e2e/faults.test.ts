@@ -69,7 +69,13 @@ describe.concurrent('the create call', () => {
 
   test('after a lost answer, an older export of the same snapshot and bucket is not taken for ours: sent again, the new job used', async ctx => {
     const atlas = await emulator({}, ctx)
-    const older = atlas.seedJob({ clusterName: CLUSTER, snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID, createdAt: atlasTime(Date.now() - 2 * 86_400_000), state: 'Successful' })
+    const older = atlas.seedJob({
+      clusterName: CLUSTER,
+      snapshotId: LATEST_SNAPSHOT_ID,
+      exportBucketId: BUCKET_ID,
+      createdAt: atlasTime(Date.now() - 2 * 86_400_000),
+      state: 'Successful'
+    })
     atlas.inject({ method: 'POST', path: EXPORTS, fault: apiError(500, 'UNEXPECTED_ERROR') })
     // export-again: the older Successful export is not reused either.
     const run = await runAction(digestInputs(atlas.url, { 'if-exported': 'export-again' }))
@@ -91,7 +97,10 @@ describe.concurrent('the create call', () => {
   })
 
   test('a re-run while the export is still going: 409, the active job is taken over and waited for', async ctx => {
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }] }, ctx)
+    const atlas = await emulator(
+      { exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }] },
+      ctx
+    )
     const first = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'wait-timeout': '2s' }))
     expect(first.exitCode).toBe(1)
     const rerun = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
@@ -155,7 +164,10 @@ describe.concurrent('a long wait stays alive', () => {
 
   test('a token Atlas rejects before its stated expiry: renewed once on the 401, the wait goes on', async ctx => {
     const steps = Array.from({ length: 4 }, () => ({ state: 'InProgress' }))
-    const atlas = await emulator({ tokenLifetimeSeconds: 3600, tokenRealLifetimeSeconds: 2, exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] }, ctx)
+    const atlas = await emulator(
+      { tokenLifetimeSeconds: 3600, tokenRealLifetimeSeconds: 2, exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] },
+      ctx
+    )
     const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
     expect(atlas.tokensIssued).toBeGreaterThanOrEqual(2)
@@ -169,7 +181,10 @@ describe.concurrent('a long wait stays alive', () => {
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
     expect(atlas.digest.noncesIssued).toBeGreaterThanOrEqual(4)
-    const accepted = atlas.apiRequests().filter(r => r.status === 200).map(r => /nc=(\d{8})/.exec(String(r.headers.authorization))?.[1])
+    const accepted = atlas
+      .apiRequests()
+      .filter(r => r.status === 200)
+      .map(r => /nc=(\d{8})/.exec(String(r.headers.authorization))?.[1])
     expect(accepted).toEqual(['00000001', '00000002', '00000001', '00000002', '00000001', '00000002', '00000001', '00000002', '00000001'])
   })
 })
@@ -195,6 +210,10 @@ describe.concurrent('the on-demand snapshot request', () => {
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toMatch(/Nothing was made: sending the snapshot request again; retry 1 of 5 in \d\.\ds\./)
-    expect(atlas.projects[0]!.clusters.find(c => c.name === 'cluster-989')!.snapshots.filter(s => s.snapshotType === 'onDemand' && s.description?.startsWith('atlas-snapshot-export:'))).toHaveLength(1)
+    expect(
+      atlas.projects[0]!.clusters.find(c => c.name === 'cluster-989')!.snapshots.filter(
+        s => s.snapshotType === 'onDemand' && s.description?.startsWith('atlas-snapshot-export:')
+      )
+    ).toHaveLength(1)
   })
 })

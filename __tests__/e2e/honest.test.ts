@@ -9,7 +9,17 @@ import { API_KEY, BUCKET_ID, digestInputs, OTHER_BUCKET_ID, serviceAccountInputs
 import { failureOf, useEmulator } from './helpers.js'
 
 const emulator = useEmulator()
-const refused = { status: 403, body: JSON.stringify({ detail: 'Current user is not authorized to perform this action.', error: 403, errorCode: 'USER_UNAUTHORIZED', parameters: [], reason: 'Forbidden' }), headers: { 'X-Error-Code': 'USER_UNAUTHORIZED' } }
+const refused = {
+  status: 403,
+  body: JSON.stringify({
+    detail: 'Current user is not authorized to perform this action.',
+    error: 403,
+    errorCode: 'USER_UNAUTHORIZED',
+    parameters: [],
+    reason: 'Forbidden'
+  }),
+  headers: { 'X-Error-Code': 'USER_UNAUTHORIZED' }
+}
 
 describe.concurrent('a refused call names its own role', () => {
   test.for<[string, string, RegExp, Record<string, string>]>([
@@ -39,7 +49,10 @@ describe.concurrent('a refused call names its own role', () => {
 
   test("a 409 whose follow-up list is refused keeps the 409's own detail too", async ctx => {
     const atlas = await emulator({}, ctx)
-    const conflict = { status: 409, body: JSON.stringify({ detail: 'An export of this snapshot is already running.', error: 409, errorCode: 'CONFLICT', parameters: [], reason: 'Conflict' }) }
+    const conflict = {
+      status: 409,
+      body: JSON.stringify({ detail: 'An export of this snapshot is already running.', error: 409, errorCode: 'CONFLICT', parameters: [], reason: 'Conflict' })
+    }
     atlas.inject({ method: 'POST', path: /\/backup\/exports$/, fault: conflict })
     atlas.inject({ method: 'GET', path: /\/backup\/exports$/, after: 1, times: 100, fault: refused })
     const run = await runAction(digestInputs(atlas.url))

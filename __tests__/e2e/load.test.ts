@@ -15,9 +15,9 @@ const RUNS = 20
 test(`${RUNS} parallel runs, 10 requests/s allowed: all green, exactly ${RUNS} jobs`, async () => {
   const project = standardProject()
   const ids = Array.from({ length: RUNS }, (_, i) => (0x6a7950000000000000000000n + BigInt(i)).toString(16))
-  project.clusters.find(c => c.name === CLUSTER)!.snapshots.push(
-    ...ids.map(id => ({ id, status: 'completed' as const, snapshotType: 'scheduled' as const, createdAt: atlasTime(Date.now() - 3_600_000) }))
-  )
+  project.clusters
+    .find(c => c.name === CLUSTER)!
+    .snapshots.push(...ids.map(id => ({ id, status: 'completed' as const, snapshotType: 'scheduled' as const, createdAt: atlasTime(Date.now() - 3_600_000) })))
   const timeline = [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }]
   const atlas = await emulator({ projects: [project], rateLimitPerSecond: 10, exportTimeline: timeline })
   const started = Date.now()
@@ -25,7 +25,7 @@ test(`${RUNS} parallel runs, 10 requests/s allowed: all green, exactly ${RUNS} j
   const runs = await Promise.all(ids.map(id => runAction(digestInputs(atlas.url, { 'snapshot-id': id, wait: 'true', 'poll-interval': '1s' }))))
   const seconds = (Date.now() - started) / 1000
 
-  for (const r of runs) if (r.exitCode !== 0) console.log("FAILED RUN\n" + r.stdout + r.stderr)
+  for (const r of runs) if (r.exitCode !== 0) console.log('FAILED RUN\n' + r.stdout + r.stderr)
   expect(runs.map(r => r.exitCode)).toEqual(ids.map(() => 0))
   expect(atlas.jobs).toHaveLength(RUNS)
   expect(new Set(atlas.jobs.map(j => j.snapshotId)).size).toBe(RUNS)

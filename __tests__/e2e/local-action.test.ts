@@ -16,7 +16,12 @@ const emulator = useEmulator()
 async function localAction(inputs: Record<string, string>): Promise<{ code: number | null; out: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ase-local-'))
   const envFile = join(dir, '.env')
-  writeFileSync(envFile, Object.entries(inputs).map(([name, value]) => `INPUT_${name.toUpperCase()}=${value}`).join('\n'))
+  writeFileSync(
+    envFile,
+    Object.entries(inputs)
+      .map(([name, value]) => `INPUT_${name.toUpperCase()}=${value}`)
+      .join('\n')
+  )
   const bin = join(ROOT, 'node_modules', '.bin', 'local-action')
   const child = spawn(bin, ['.', 'src/main.ts', envFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''

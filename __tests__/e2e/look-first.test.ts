@@ -58,7 +58,9 @@ describe.concurrent('looking before creating', () => {
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
     expect(posts(atlas)).toEqual([])
-    expect(run.stdout).toContain(`An export of snapshot ${LATEST_SNAPSHOT_ID} to this bucket is already InProgress: taking over job ${active.id} instead of creating another.`)
+    expect(run.stdout).toContain(
+      `An export of snapshot ${LATEST_SNAPSHOT_ID} to this bucket is already InProgress: taking over job ${active.id} instead of creating another.`
+    )
     expect(run.stdout).toContain(`Took over export job ${active.id}`)
     expect(run.outputs).toMatchObject({ 'export-job-id': active.id, state: 'Successful' })
     expect(run.summary).toContain('taken over: an export of this snapshot to this bucket was already running')
@@ -110,7 +112,12 @@ describe.concurrent('export-job-id: start now, wait later', () => {
       'POST /api/oauth/revoke'
     ])
     expect(later.outputs['export-url']).toBe(`s3://test-bucket/${atlas.jobs[0]?.prefix}`)
-    expect(later.outputs).toMatchObject({ 'export-job-id': id, state: 'Successful', 'snapshot-id': start.outputs['snapshot-id'], 'export-bucket-id': BUCKET_ID })
+    expect(later.outputs).toMatchObject({
+      'export-job-id': id,
+      state: 'Successful',
+      'snapshot-id': start.outputs['snapshot-id'],
+      'export-bucket-id': BUCKET_ID
+    })
     expect(later.stdout).toContain(`Following export job ${id} (InProgress) of snapshot ${start.outputs['snapshot-id']} to bucket ${BUCKET_ID}.`)
     expect(later.summary).toContain('followed: started earlier, given by export-job-id')
   })
@@ -120,7 +127,12 @@ describe.concurrent('export-job-id: start now, wait later', () => {
     const active = earlier(atlas, 'InProgress')
     const run = await runAction(digestInputs(atlas.url, { 'export-job-id': active.id, 'snapshot-id': '' }))
     expect(run.exitCode).toBe(0)
-    expect(atlas.apiRequests().filter(r => r.auth !== 'none').map(r => `${r.method} ${r.path.split('/backup/')[1]}`)).toEqual([`GET exports/${active.id}`, `GET exportBuckets/${BUCKET_ID}`])
+    expect(
+      atlas
+        .apiRequests()
+        .filter(r => r.auth !== 'none')
+        .map(r => `${r.method} ${r.path.split('/backup/')[1]}`)
+    ).toEqual([`GET exports/${active.id}`, `GET exportBuckets/${BUCKET_ID}`])
     expect(run.outputs).toMatchObject({ 'export-job-id': active.id, state: 'InProgress', 'snapshot-id': LATEST_SNAPSHOT_ID })
   })
 

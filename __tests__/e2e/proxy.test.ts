@@ -59,14 +59,20 @@ describe('HTTPS_PROXY', () => {
     const { atlas, proxy } = await setup()
     const run = await runAction(digestInputs(atlas.url, { 'wait-timeout': '3s' }), { env: trust })
     expect(run.exitCode).toBe(1)
-    expect(failureOf(run).message).toMatch(new RegExp(`^Could not reach Atlas \\(GET https://${HOST.replace(/\./g, '\\.')}:\\d+/.*\\): getaddrinfo (ENOTFOUND|EAI_AGAIN) ${HOST.replace(/\./g, '\\.')}`))
+    expect(failureOf(run).message).toMatch(
+      new RegExp(
+        `^Could not reach Atlas \\(GET https://${HOST.replace(/\./g, '\\.')}:\\d+/.*\\): getaddrinfo (ENOTFOUND|EAI_AGAIN) ${HOST.replace(/\./g, '\\.')}`
+      )
+    )
     expect(proxy.seen).toEqual([])
     expect(atlas.requests).toEqual([])
   })
 
   test('NO_PROXY naming the host: the proxy is bypassed (and the name, known only to it, fails to resolve)', async () => {
     const { atlas, proxy } = await setup()
-    const run = await runAction(digestInputs(atlas.url, { 'wait-timeout': '3s' }), { env: { ...trust, HTTPS_PROXY: proxy.url, NO_PROXY: `example.org,.emulator.test` } })
+    const run = await runAction(digestInputs(atlas.url, { 'wait-timeout': '3s' }), {
+      env: { ...trust, HTTPS_PROXY: proxy.url, NO_PROXY: `example.org,.emulator.test` }
+    })
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toMatch(/getaddrinfo (ENOTFOUND|EAI_AGAIN) atlas\.emulator\.test/)
     expect(proxy.seen).toEqual([])

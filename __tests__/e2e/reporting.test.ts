@@ -8,8 +8,13 @@ const emulator = useEmulator()
 
 describe.concurrent('job summary', () => {
   test('on success: what was exported where, the snapshot chosen as latest, the custom data', async ctx => {
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'Successful', exportStatus: { exportedCollections: 7, totalCollections: 7 } }] }, ctx)
-    const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'snapshot-id': 'latest', 'custom-data': 'ticket=OPS-9' }))
+    const atlas = await emulator(
+      { exportTimeline: [{ state: 'Queued' }, { state: 'Successful', exportStatus: { exportedCollections: 7, totalCollections: 7 } }] },
+      ctx
+    )
+    const run = await runAction(
+      serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'snapshot-id': 'latest', 'custom-data': 'ticket=OPS-9' })
+    )
     expect(run.exitCode).toBe(0)
     const job = atlas.jobs[0]
     expect(run.summary).toContain('## ✅ Atlas snapshot export succeeded')
@@ -52,7 +57,10 @@ describe.concurrent('job summary', () => {
   test('on a Failed job: the job, its stateReason, and error-code from stateReason', async ctx => {
     const atlas = await emulator(
       {
-        exportTimeline: [{ state: 'Queued' }, { state: 'Failed', stateReason: { errorCode: 'EXPORT_FAILED_KMS', message: 'The KMS key could not be reached.' } }]
+        exportTimeline: [
+          { state: 'Queued' },
+          { state: 'Failed', stateReason: { errorCode: 'EXPORT_FAILED_KMS', message: 'The KMS key could not be reached.' } }
+        ]
       },
       ctx
     )
@@ -63,7 +71,9 @@ describe.concurrent('job summary', () => {
     expect(run.summary).toContain('| State | Failed |')
     // The reason once, where it belongs.
     expect(run.summary.split('The KMS key could not be reached.')).toHaveLength(2)
-    expect(run.summary).toContain(`**Waiting for the export job** failed: Export job ${atlas.jobs[0]?.id} ended Failed: EXPORT_FAILED_KMS: The KMS key could not be reached.`)
+    expect(run.summary).toContain(
+      `**Waiting for the export job** failed: Export job ${atlas.jobs[0]?.id} ended Failed: EXPORT_FAILED_KMS: The KMS key could not be reached.`
+    )
     expect(run.summary).toContain('- Atlas error code: `EXPORT_FAILED_KMS`')
     expect(failureOf(run).message).toContain('EXPORT_FAILED_KMS')
   })
@@ -84,7 +94,16 @@ describe.concurrent('job summary', () => {
 })
 
 test.concurrent('a wait of many polls stays calm: state changes only, each poll under debug', async ctx => {
-  const steps = [{ state: 'Queued' }, { state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }]
+  const steps = [
+    { state: 'Queued' },
+    { state: 'Queued' },
+    { state: 'InProgress' },
+    { state: 'InProgress' },
+    { state: 'InProgress' },
+    { state: 'InProgress' },
+    { state: 'InProgress' },
+    { state: 'Successful' }
+  ]
   const atlas = await emulator({ exportTimeline: steps }, ctx)
   const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
   expect(run.exitCode).toBe(0)

@@ -29,7 +29,15 @@ describe.concurrent('snapshot-id: new', () => {
     expect(atlas.jobs.map(j => j.snapshotId)).toEqual([taken.id])
     expect(run.outputs['snapshot-id']).toBe(taken.id)
     const calls = atlas.apiRequests().map(r => `${r.method} ${r.path.split('/backup/')[1]}`)
-    expect(calls).toEqual([`GET exportBuckets/${BUCKET_ID}`, 'POST snapshots', `GET snapshots/${taken.id}`, `GET snapshots/${taken.id}`, `GET snapshots/${taken.id}`, 'GET exports', 'POST exports'])
+    expect(calls).toEqual([
+      `GET exportBuckets/${BUCKET_ID}`,
+      'POST snapshots',
+      `GET snapshots/${taken.id}`,
+      `GET snapshots/${taken.id}`,
+      `GET snapshots/${taken.id}`,
+      'GET exports',
+      'POST exports'
+    ])
     expect(run.stdout).toMatch(new RegExp(`Snapshot ${taken.id}: queued → inProgress after \\d+s\\.`))
     expect(run.stdout).toMatch(new RegExp(`Snapshot ${taken.id}: inProgress → completed after \\d+s\\.`))
     expect(run.summary).toContain(`| Snapshot | \`${taken.id}\` (taken on demand for this run, kept 7 days) |`)
@@ -58,7 +66,9 @@ describe.concurrent('snapshot-id: new', () => {
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s', 'wait-timeout': '2s' }))
     expect(run.exitCode).toBe(1)
     const message = failureOf(run).message
-    expect(message).toMatch(/^Stopped waiting after \d+s \(wait-timeout\): on-demand snapshot [0-9a-f]{24} is still (queued|inProgress)\. Nothing was exported\. The snapshot goes on in Atlas and is kept 1 day\.$/)
+    expect(message).toMatch(
+      /^Stopped waiting after \d+s \(wait-timeout\): on-demand snapshot [0-9a-f]{24} is still (queued|inProgress)\. Nothing was exported\. The snapshot goes on in Atlas and is kept 1 day\.$/
+    )
     expect(waitedSeconds(message)).toBeGreaterThanOrEqual(2)
     expect(waitedSeconds(message)).toBeLessThan(2 + 10)
     expect(atlas.jobs).toHaveLength(0)
@@ -68,7 +78,12 @@ describe.concurrent('snapshot-id: new', () => {
 describe.concurrent('export-bucket-name', () => {
   test('is resolved to its id, reading every page of the bucket list (version 2024-05-30)', async ctx => {
     const project = standardProject()
-    const filler = Array.from({ length: 600 }, (_, i) => ({ _id: (0x6b0000000000000000000000n + BigInt(i)).toString(16), bucketName: `other-${i}`, cloudProvider: 'AWS' as const, iamRoleId: 'c0123456789abcdef012345c' }))
+    const filler = Array.from({ length: 600 }, (_, i) => ({
+      _id: (0x6b0000000000000000000000n + BigInt(i)).toString(16),
+      bucketName: `other-${i}`,
+      cloudProvider: 'AWS' as const,
+      iamRoleId: 'c0123456789abcdef012345c'
+    }))
     project.buckets = [...filler, ...project.buckets]
     const atlas = await emulator({ projects: [project] }, ctx)
     const run = await runAction(digestInputs(atlas.url, byName))
@@ -117,7 +132,10 @@ describe.concurrent('dry-run', () => {
     expect(run.exitCode).toBe(0)
     expect(atlas.apiRequests({ method: 'POST' })).toHaveLength(0)
     expect(atlas.jobs).toHaveLength(0)
-    expect(atlas.apiRequests().map(r => r.path.split(`/groups/${PROJECT_ID}/`)[1])).toEqual([`backup/exportBuckets/${BUCKET_ID}`, `clusters/${CLUSTER}/backup/snapshots`])
+    expect(atlas.apiRequests().map(r => r.path.split(`/groups/${PROJECT_ID}/`)[1])).toEqual([
+      `backup/exportBuckets/${BUCKET_ID}`,
+      `clusters/${CLUSTER}/backup/snapshots`
+    ])
     expect(run.outputs).toMatchObject({ 'snapshot-id': LATEST_SNAPSHOT_ID, 'export-bucket-id': BUCKET_ID, 'error-code': '' })
     expect(run.outputs['export-job-id']).toBeUndefined()
     expect(run.stdout).toContain(`Dry run: would export snapshot ${LATEST_SNAPSHOT_ID} to bucket ${BUCKET_ID}; nothing was created.`)

@@ -44,7 +44,9 @@ describe.concurrent('an answer that cannot be read is trouble that passes', () =
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
     expect(run.outputs.state).toBe('Successful')
-    expect(run.stdout).toMatch(/Atlas answered 200 with something unreadable \(not JSON \(text\/html\): Logged out of the corporate portal\) to GET …\/backup\/exports\/[0-9a-f]{24}; retry 1 of 5/)
+    expect(run.stdout).toMatch(
+      /Atlas answered 200 with something unreadable \(not JSON \(text\/html\): Logged out of the corporate portal\) to GET …\/backup\/exports\/[0-9a-f]{24}; retry 1 of 5/
+    )
     expect(run.stdout).toMatch(/Atlas answered 200 with something unreadable \(not an export job: \{"ok":true\}\) to GET/)
   })
 
@@ -99,7 +101,12 @@ describe.concurrent('the create backs off like everything else', () => {
 describe.concurrent('Retry-After is read strictly', () => {
   test.for([['1.5'], ['-1'], ['soon']])('Retry-After %s is ignored: the normal backoff applies, never "at once"', async ([value], ctx) => {
     const atlas = await emulator({}, ctx)
-    atlas.inject({ method: 'POST', path: EXPORTS, times: 2, fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': value as string } } })
+    atlas.inject({
+      method: 'POST',
+      path: EXPORTS,
+      times: 2,
+      fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': value as string } }
+    })
     // The real backoff (1 s base): half a second at least, then a second at least.
     const run = await runAction(digestInputs(atlas.url), { env: { ATLAS_EXPORT_BACKOFF_BASE_MS: '' } })
     expect(run.exitCode).toBe(0)
@@ -117,7 +124,10 @@ describe.concurrent('Retry-After is read strictly', () => {
     atlas.inject({ method: 'GET', path: SNAPSHOTS, fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': past } } })
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }), { env: { ATLAS_EXPORT_BACKOFF_BASE_MS: '' } })
     expect(run.exitCode).toBe(0)
-    const times = atlas.apiRequests({ method: 'GET', path: SNAPSHOTS }).filter(r => r.auth !== 'none').map(r => r.at)
+    const times = atlas
+      .apiRequests({ method: 'GET', path: SNAPSHOTS })
+      .filter(r => r.auth !== 'none')
+      .map(r => r.at)
     expect(times).toHaveLength(3)
     expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual(450)
     expect((times[2] as number) - (times[1] as number)).toBeGreaterThanOrEqual(950)
@@ -177,28 +187,36 @@ describe.concurrent('proxies as users write them', () => {
     expect(proxy.seen).toEqual([`${HOST}:${new URL(atlas.url).port}`])
   })
 
-  test.skipIf(!squidInstalled && !process.env.REQUIRE_SQUID)('a real squid asking for Basic credentials: with user:password in HTTPS_PROXY the run goes through; without, a clear 407', async ctx => {
-    const atlas = await tlsEmulator()
-    const squid = await startSquid({ hosts: { [HOST]: '127.0.0.1' }, user: 'runner', password: 'pa ss' })
-    ctx.onTestFinished(async () => {
-      await atlas.close()
-      await squid.close()
-    })
-    const trust = { NODE_EXTRA_CA_CERTS: join(TLS, 'cert.pem') }
-    const ok = await runAction(serviceAccountInputs(atlas.url), { env: { ...trust, HTTPS_PROXY: `http://runner:pa%20ss@127.0.0.1:${squid.port}` } })
-    expect(ok.exitCode).toBe(0)
-    expect(atlas.jobs).toHaveLength(1)
-    expect(visibleLog(ok)).not.toContain('pa%20ss')
-    const refused = await runAction(serviceAccountInputs(atlas.url), { env: { ...trust, HTTPS_PROXY: `127.0.0.1:${squid.port}` } })
-    expect(refused.exitCode).toBe(1)
-    expect(failureOf(refused).message).toMatch(/the proxy refused the connection \(.*407.*\) \(it wants credentials: put user:password in the proxy URL; only Basic proxy authentication works\)/)
-    expect(refused.stdout).not.toMatch(/retry \d+ of/)
-  })
+  test.skipIf(!squidInstalled && !process.env.REQUIRE_SQUID)(
+    'a real squid asking for Basic credentials: with user:password in HTTPS_PROXY the run goes through; without, a clear 407',
+    async ctx => {
+      const atlas = await tlsEmulator()
+      const squid = await startSquid({ hosts: { [HOST]: '127.0.0.1' }, user: 'runner', password: 'pa ss' })
+      ctx.onTestFinished(async () => {
+        await atlas.close()
+        await squid.close()
+      })
+      const trust = { NODE_EXTRA_CA_CERTS: join(TLS, 'cert.pem') }
+      const ok = await runAction(serviceAccountInputs(atlas.url), { env: { ...trust, HTTPS_PROXY: `http://runner:pa%20ss@127.0.0.1:${squid.port}` } })
+      expect(ok.exitCode).toBe(0)
+      expect(atlas.jobs).toHaveLength(1)
+      expect(visibleLog(ok)).not.toContain('pa%20ss')
+      const refused = await runAction(serviceAccountInputs(atlas.url), { env: { ...trust, HTTPS_PROXY: `127.0.0.1:${squid.port}` } })
+      expect(refused.exitCode).toBe(1)
+      expect(failureOf(refused).message).toMatch(
+        /the proxy refused the connection \(.*407.*\) \(it wants credentials: put user:password in the proxy URL; only Basic proxy authentication works\)/
+      )
+      expect(refused.stdout).not.toMatch(/retry \d+ of/)
+    }
+  )
 })
 
 describe.concurrent('cancelled means cancelled', () => {
   test('SIGINT during a wait with a slow revoke: summary first, no poll and no new token after it, exit 130 well before 7.5 s', async ctx => {
-    const atlas = await emulator({ tokenLifetimeSeconds: 3600, exportTimeline: [{ state: 'Queued' }, ...Array.from({ length: 30 }, () => ({ state: 'InProgress' }))] }, ctx)
+    const atlas = await emulator(
+      { tokenLifetimeSeconds: 3600, exportTimeline: [{ state: 'Queued' }, ...Array.from({ length: 30 }, () => ({ state: 'InProgress' }))] },
+      ctx
+    )
     atlas.inject({ path: /\/api\/oauth\/revoke$/, beforeAuth: true, times: 5, fault: { hang: true } })
     let cancelledAt = 0
     const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }), {
@@ -302,7 +320,10 @@ describe.concurrent('Digest by the letter of RFC 7616', () => {
     const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] }, ctx)
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
-    const ncs = atlas.apiRequests().filter(r => r.auth === 'digest').map(r => /nc=([0-9a-f]{8})/.exec(String(r.headers.authorization))?.[1])
+    const ncs = atlas
+      .apiRequests()
+      .filter(r => r.auth === 'digest')
+      .map(r => /nc=([0-9a-f]{8})/.exec(String(r.headers.authorization))?.[1])
     expect(ncs.slice(8, 12)).toEqual(['00000009', '0000000a', '0000000b', '0000000c'])
     expect(atlas.digest.noncesIssued).toBe(1)
   })

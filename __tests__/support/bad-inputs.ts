@@ -7,7 +7,9 @@ import { parseDuration } from '../../src/duration.js'
 export const badValues: Record<string, fc.Arbitrary<string>> = {
   'project-id': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^[a-f0-9]{24}$/.test(v.trim())),
   'export-bucket-id': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^[a-f0-9]{24}$/.test(v.trim())),
-  'snapshot-id': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !['latest', 'new'].includes(v.trim().toLowerCase()) && !/^[a-f0-9]{24}$/.test(v.trim())),
+  'snapshot-id': fc
+    .string({ minLength: 1 })
+    .filter(v => v.trim() !== '' && !['latest', 'new'].includes(v.trim().toLowerCase()) && !/^[a-f0-9]{24}$/.test(v.trim())),
   'cluster-name': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !(/^[a-zA-Z0-9][a-zA-Z0-9-]*$/.test(v.trim()) && v.trim().length <= 64)),
   wait: fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^(true|false|yes|no|on|off)$/i.test(v.trim())),
   envelope: fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^(true|false|yes|no|on|off)$/i.test(v.trim())),
@@ -17,13 +19,17 @@ export const badValues: Record<string, fc.Arbitrary<string>> = {
     fc.webUrl().filter(u => u.startsWith('http://') && !/^http:\/\/(localhost|127\.|\[::1\])/.test(u)),
     fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !URL.canParse(v.trim()))
   ),
-  'snapshot-retention-days': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !(/^\d+$/.test(v.trim()) && Number(v.trim()) >= 1 && Number(v.trim()) <= 3650)),
+  'snapshot-retention-days': fc
+    .string({ minLength: 1 })
+    .filter(v => v.trim() !== '' && !(/^\d+$/.test(v.trim()) && Number(v.trim()) >= 1 && Number(v.trim()) <= 3650)),
   'dry-run': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^(true|false|yes|no|on|off)$/i.test(v.trim())),
   // The rule is the parser's own: any string it refuses ('{}' is an empty object, fine).
-  'custom-data': fc.oneof(
-    fc.string({ minLength: 1 }).filter(v => !v.includes('=') && !v.includes('\n') && v.trim() !== '' && !v.trim().startsWith('#')),
-    fc.constantFrom('{"a": [1]}', '{"a": null}', '{"a": ', '{"a":"1","a":"2"}', '[1, 2]')
-  ).filter(refusedCustomData)
+  'custom-data': fc
+    .oneof(
+      fc.string({ minLength: 1 }).filter(v => !v.includes('=') && !v.includes('\n') && v.trim() !== '' && !v.trim().startsWith('#')),
+      fc.constantFrom('{"a": [1]}', '{"a": null}', '{"a": ', '{"a":"1","a":"2"}', '[1, 2]')
+    )
+    .filter(refusedCustomData)
 }
 
 function refusedCustomData(value: string): boolean {
@@ -39,4 +45,3 @@ function badDuration(value: string, min: number, max: number): boolean {
   const ms = parseDuration(value.trim())
   return ms === undefined || ms < min || ms > max
 }
-

@@ -17,9 +17,7 @@ export interface DigestServerOptions {
   readonly nonceMaxUses?: number
 }
 
-export type DigestVerdict =
-  | { readonly ok: true; readonly username: string }
-  | { readonly ok: false; readonly stale: boolean; readonly why: string }
+export type DigestVerdict = { readonly ok: true; readonly username: string } | { readonly ok: false; readonly stale: boolean; readonly why: string }
 
 interface NonceState {
   lastNc: number
@@ -72,7 +70,10 @@ export class DigestServer {
     if (!/^[0-9a-f]{8}$/i.test(p.nc) || nc <= state.lastNc) {
       return { ok: false, stale: false, why: `nc ${p.nc} after ${state.lastNc} for this nonce` }
     }
-    const h = (data: string): string => createHash(this.algorithm === 'MD5' ? 'md5' : 'sha256').update(data).digest('hex')
+    const h = (data: string): string =>
+      createHash(this.algorithm === 'MD5' ? 'md5' : 'sha256')
+        .update(data)
+        .digest('hex')
     const ha1 = h(`${p.username}:${DIGEST_REALM}:${password}`)
     const ha2 = h(`${method}:${requestUri}`)
     const expected = h(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`)

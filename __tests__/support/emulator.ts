@@ -160,7 +160,9 @@ const REASONS: Record<number, string> = {
 let idCounter = 0
 /** A 24-hex id shaped like a MongoDB ObjectId (time first), unique in this process. */
 export function objectId(): string {
-  const time = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0')
+  const time = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0')
   return `${time}${randomBytes(5).toString('hex')}${(++idCounter).toString(16).padStart(6, '0')}`.slice(0, 24)
 }
 
@@ -246,10 +248,7 @@ export class AtlasEmulator {
   /** Requests that reached the Admin API (not the OAuth endpoints), optionally filtered. */
   apiRequests(filter: { method?: string; path?: RegExp } = {}): RecordedRequest[] {
     return this.requests.filter(
-      r =>
-        r.path.startsWith('/api/atlas/') &&
-        (!filter.method || r.method === filter.method) &&
-        (!filter.path || filter.path.test(r.path))
+      r => r.path.startsWith('/api/atlas/') && (!filter.method || r.method === filter.method) && (!filter.path || filter.path.test(r.path))
     )
   }
 
@@ -287,13 +286,7 @@ export class AtlasEmulator {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
-      auth: /^Digest /i.test(authorization)
-        ? 'digest'
-        : /^Bearer /i.test(authorization)
-          ? 'bearer'
-          : /^Basic /i.test(authorization)
-            ? 'basic'
-            : 'none',
+      auth: /^Digest /i.test(authorization) ? 'digest' : /^Bearer /i.test(authorization) ? 'bearer' : /^Basic /i.test(authorization) ? 'basic' : 'none',
       headers: req.headers,
       body,
       at: Date.now(),
@@ -438,7 +431,11 @@ export class AtlasEmulator {
 
   private oauth(record: RecordedRequest): HttpAnswer {
     const basic = /^Basic (.+)$/.exec(String(record.headers.authorization ?? ''))
-    const [clientId, secret] = basic ? Buffer.from(basic[1] as string, 'base64').toString().split(/:(.*)/s) : []
+    const [clientId, secret] = basic
+      ? Buffer.from(basic[1] as string, 'base64')
+          .toString()
+          .split(/:(.*)/s)
+      : []
     const known = clientId !== undefined && (this.options.serviceAccounts ?? {})[clientId] === secret
     const invalidClient = new HttpAnswer(401, { error_description: 'Invalid credentials provided.', error: 'invalid_client' })
     if (record.method !== 'POST') return new HttpAnswer(405, { error: 'invalid_request', error_description: 'POST only' })
@@ -628,7 +625,10 @@ export class AtlasEmulator {
     }
     if (record.method === 'GET') {
       if (this.options.timelineStepMs) jobs.forEach(j => this.advance(j))
-      return this.page(record, jobs.map(j => this.jobView(j)))
+      return this.page(
+        record,
+        jobs.map(j => this.jobView(j))
+      )
     }
     if (record.method !== 'POST' || id) throw apiError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed.')
     return this.createExport(project, cluster, record, jobs)
@@ -680,10 +680,7 @@ export class AtlasEmulator {
       prefix: `exported_snapshots/${ORG_ID}/${project.id}/${cluster.name}/${snapshotDate}/${Math.floor(now / 1000)}`,
       timeline: structuredClone(this.options.exportTimeline ?? [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }]),
       step: 0,
-      components:
-        cluster.type === 'shardedCluster'
-          ? (cluster.shards ?? []).map(rs => ({ exportId: objectId(), replicaSetName: rs }))
-          : undefined
+      components: cluster.type === 'shardedCluster' ? (cluster.shards ?? []).map(rs => ({ exportId: objectId(), replicaSetName: rs })) : undefined
     }
     this.jobs.push(job)
     return new HttpAnswer(200, this.jobView(job))

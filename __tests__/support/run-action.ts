@@ -72,7 +72,9 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
   const baseEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_') && !key.startsWith('MONGODB_ATLAS_') && !key.startsWith('GITHUB_') && key !== 'RUNNER_DEBUG')
+    Object.entries(process.env).filter(
+      ([key]) => !key.startsWith('INPUT_') && !key.startsWith('MONGODB_ATLAS_') && !key.startsWith('GITHUB_') && key !== 'RUNNER_DEBUG'
+    )
   )
   const env = {
     ...baseEnv,

@@ -52,11 +52,22 @@ export function standardProject(): EmuProject {
           { id: SHARDED_SNAPSHOT_ID, status: 'completed', snapshotType: 'scheduled', createdAt: hoursAgo(2) }
         ]
       },
-      { name: EMPTY_CLUSTER, type: 'replicaSet', snapshots: [{ id: '6a7940002c88faeba59d0011', status: 'completed', snapshotType: 'fallback', createdAt: hoursAgo(3) }] }
+      {
+        name: EMPTY_CLUSTER,
+        type: 'replicaSet',
+        snapshots: [{ id: '6a7940002c88faeba59d0011', status: 'completed', snapshotType: 'fallback', createdAt: hoursAgo(3) }]
+      }
     ],
     buckets: [
       // As the recorded Describe answer has it.
-      { _id: BUCKET_ID, bucketName: BUCKET_NAME, cloudProvider: 'AWS', iamRoleId: 'c0123456789abcdef012345c', region: 'us-east-1', requirePrivateNetworking: false },
+      {
+        _id: BUCKET_ID,
+        bucketName: BUCKET_NAME,
+        cloudProvider: 'AWS',
+        iamRoleId: 'c0123456789abcdef012345c',
+        region: 'us-east-1',
+        requirePrivateNetworking: false
+      },
       { _id: OTHER_BUCKET_ID, bucketName: 'archive-bucket', cloudProvider: 'GCP', roleId: 'c0123456789abcdef012345d' }
     ]
   }

@@ -26,7 +26,12 @@ export async function startSquid(options: { hosts: Record<string, string>; user:
   chmodSync(dir, 0o777)
   const port = await freePort()
   spawnSync('htpasswd', ['-bc', join(dir, 'passwd'), options.user, options.password])
-  writeFileSync(join(dir, 'hosts'), Object.entries(options.hosts).map(([name, ip]) => `${ip} ${name}\n`).join(''))
+  writeFileSync(
+    join(dir, 'hosts'),
+    Object.entries(options.hosts)
+      .map(([name, ip]) => `${ip} ${name}\n`)
+      .join('')
+  )
   writeFileSync(
     join(dir, 'squid.conf'),
     [
@@ -53,7 +58,11 @@ export async function startSquid(options: { hosts: Record<string, string>; user:
     port,
     connects: () => {
       const log = join(dir, 'access.log')
-      return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(line => / CONNECT /.test(line)) : []
+      return existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .split('\n')
+            .filter(line => / CONNECT /.test(line))
+        : []
     },
     close: async () => {
       child.kill('SIGKILL')

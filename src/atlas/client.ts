@@ -119,7 +119,10 @@ export class AtlasClient {
         const max = (limited ? retryPolicy.maxRateLimitedAttempts : retryPolicy.maxAttempts) - 1
         if (count > max) throw error
         const delay = backoffDelay(count, retryAfterOf(error, this.clock.now()), retryPolicy, this.clock.random)
-        const what = lookup && kind === 'ambiguous' ? `Nothing was made: sending ${lookup.what} again` : `${failureSummary(error)} to ${call.method} ${shortPath(call.path)}`
+        const what =
+          lookup && kind === 'ambiguous'
+            ? `Nothing was made: sending ${lookup.what} again`
+            : `${failureSummary(error)} to ${call.method} ${shortPath(call.path)}`
         if (this.clock.now() + delay >= deadline) {
           log.info(`${what}; not retried: the run's time (wait-timeout) is spent.`)
           throw error
@@ -153,7 +156,16 @@ export class AtlasClient {
     const { status, data } = this.unwrap(response.status, parsed)
 
     if (status >= 300) {
-      throw new AtlasError({ status, method: call.method, url, responseHeaders: response.headers, body: text, data, authKind: this.options.auth.kind, role: call.role })
+      throw new AtlasError({
+        status,
+        method: call.method,
+        url,
+        responseHeaders: response.headers,
+        body: text,
+        data,
+        authKind: this.options.auth.kind,
+        role: call.role
+      })
     }
     const where = `${call.method} ${shortPath(call.path)}`
     if (data === undefined) {
@@ -196,9 +208,7 @@ export class AtlasClient {
     const deprecation = headers.get('deprecation')
     if ((sunset || deprecation) && !this.warned.has(version)) {
       this.warned.add(version)
-      this.options.log.warning(
-        `Atlas API version ${version} is deprecated${sunset ? ` and will be removed on ${sunset}` : ''}: update this action.`
-      )
+      this.options.log.warning(`Atlas API version ${version} is deprecated${sunset ? ` and will be removed on ${sunset}` : ''}: update this action.`)
     }
   }
 }

@@ -80,7 +80,9 @@ class AtlasDigestClient extends DigestClient {
   }
 
   override makeNonce(): string {
-    return randomBytes(Math.ceil(this.cnonceSize / 2)).toString('hex').slice(0, this.cnonceSize)
+    return randomBytes(Math.ceil(this.cnonceSize / 2))
+      .toString('hex')
+      .slice(0, this.cnonceSize)
   }
 
   private useAlgorithm(name: string): void {

@@ -104,12 +104,7 @@ export function excerpt(text: string, max = 160): string {
   return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain
 }
 
-const ACCESS_LIST_CODES = new Set([
-  'IP_ADDRESS_NOT_ON_ACCESS_LIST',
-  'ORG_REQUIRES_ACCESS_LIST',
-  'IP_ADDRESS_NOT_ON_WHITELIST',
-  'ORG_REQUIRES_WHITELIST'
-])
+const ACCESS_LIST_CODES = new Set(['IP_ADDRESS_NOT_ON_ACCESS_LIST', 'ORG_REQUIRES_ACCESS_LIST', 'IP_ADDRESS_NOT_ON_WHITELIST', 'ORG_REQUIRES_WHITELIST'])
 
 /**
  * Signing in failed, whatever the run was doing: the credential was refused (401, the
@@ -122,15 +117,8 @@ export function isSignInFailure(error: unknown): boolean {
 }
 
 /** Pure: one line of advice for the failures whose cause is well known. */
-export function hintFor(
-  status: number,
-  errorCode: string | undefined,
-  parameters: readonly unknown[],
-  authKind: AuthKind,
-  role?: string
-): string | undefined {
-  const credential =
-    authKind === 'digest' ? "the API key ('public-key' and 'private-key')" : "the service account ('client-id' and 'client-secret')"
+export function hintFor(status: number, errorCode: string | undefined, parameters: readonly unknown[], authKind: AuthKind, role?: string): string | undefined {
+  const credential = authKind === 'digest' ? "the API key ('public-key' and 'private-key')" : "the service account ('client-id' and 'client-secret')"
   if (errorCode === 'USER_UNAUTHORIZED' || (status === 403 && !ACCESS_LIST_CODES.has(errorCode ?? ''))) {
     return `Give ${credential} the ${role ?? 'role this call needs'}${role ? ' role' : ''} (or Project Owner) on this project.`
   }

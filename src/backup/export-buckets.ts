@@ -28,11 +28,22 @@ function bucketsPath(projectId: string): string {
 }
 
 export async function getExportBucket(client: AtlasClient, projectId: string, id: string): Promise<ExportBucket> {
-  return client.call<ExportBucket>({ method: 'GET', path: `${bucketsPath(projectId)}/${id}`, version: API_VERSION.exportBuckets, expect: A_BUCKET, role: ROLE.readOnly })
+  return client.call<ExportBucket>({
+    method: 'GET',
+    path: `${bucketsPath(projectId)}/${id}`,
+    version: API_VERSION.exportBuckets,
+    expect: A_BUCKET,
+    role: ROLE.readOnly
+  })
 }
 
 export async function findExportBucketByName(client: AtlasClient, projectId: string, name: string): Promise<ExportBucket> {
-  const buckets = await listAll<ExportBucket>(client, { path: bucketsPath(projectId), version: API_VERSION.exportBuckets, expect: BUCKETS, role: ROLE.readOnly })
+  const buckets = await listAll<ExportBucket>(client, {
+    path: bucketsPath(projectId),
+    version: API_VERSION.exportBuckets,
+    expect: BUCKETS,
+    role: ROLE.readOnly
+  })
   return pickBucketByName(buckets, name)
 }
 

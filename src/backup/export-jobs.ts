@@ -84,7 +84,8 @@ export interface StartOptions {
 }
 
 /** What to do about an export, given the cluster's export jobs. */
-export type Decision = { readonly kind: 'take-over'; readonly job: ExportJob } | { readonly kind: 'reuse'; readonly job: ExportJob } | { readonly kind: 'create' }
+export type Decision =
+  { readonly kind: 'take-over'; readonly job: ExportJob } | { readonly kind: 'reuse'; readonly job: ExportJob } | { readonly kind: 'create' }
 
 /**
  * Pure: an active export of the same snapshot to the same bucket is taken over (Atlas

@@ -88,7 +88,6 @@ export function pickLatestSnapshot(snapshots: readonly Snapshot[]): Snapshot | u
   return latest
 }
 
-
 /** Pure: the one rule of what Atlas can export (completed, not fallback); the reason when it cannot. */
 export function whyNotExportable(snapshot: Snapshot): string | undefined {
   if (same(snapshot.snapshotType, 'fallback')) return 'it is a fallback snapshot, which Atlas cannot export'
@@ -152,7 +151,9 @@ export async function takeSnapshotOnce(atlas: AtlasClient, cluster: ClusterRef, 
       const ours = (snapshot: Snapshot): boolean => snapshot.description === request.description && snapshot.snapshotType === 'onDemand'
       // Whether Atlas lists a sharded cluster's snapshots with the replica sets' is not
       // known: look in both lists before asking for another snapshot.
-      const found = (await listAll<Snapshot>(client, { path: snapshotsPath(cluster), version: API_VERSION.exports, expect: SNAPSHOTS, role: ROLE.readOnly })).find(ours)
+      const found = (
+        await listAll<Snapshot>(client, { path: snapshotsPath(cluster), version: API_VERSION.exports, expect: SNAPSHOTS, role: ROLE.readOnly })
+      ).find(ours)
       if (found) return found
       try {
         return (await listShardedSnapshots(client, cluster)).find(ours)
