@@ -36,6 +36,17 @@ async function tlsEmulator(extra = {}): Promise<AtlasEmulator> {
   })
 }
 
+/** The TLS emulator under a name only the test proxy resolves, both closed after the test. */
+async function behindProxy(ctx: { onTestFinished: (fn: () => Promise<void>) => void }) {
+  const atlas = await tlsEmulator()
+  const proxy = await startProxy({ hosts: { [HOST]: '127.0.0.1' } })
+  ctx.onTestFinished(async () => {
+    await atlas.close()
+    await proxy.close()
+  })
+  return { atlas, proxy }
+}
+
 describe.concurrent('an answer that cannot be read is trouble that passes', () => {
   test('a poll answered 200 with an HTML page, and one with the wrong shape: the wait goes on to Successful', async ctx => {
     const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }] }, ctx)
@@ -155,12 +166,7 @@ describe.concurrent('connection failures say what they are; only passing ones ar
   })
 
   test('through a proxy, a connection error says so; the proxy is named without its credentials', async ctx => {
-    const atlas = await tlsEmulator()
-    const proxy = await startProxy({ hosts: { [HOST]: '127.0.0.1' } })
-    ctx.onTestFinished(async () => {
-      await atlas.close()
-      await proxy.close()
-    })
+    const { atlas, proxy } = await behindProxy(ctx)
     const proxyUrl = proxy.url.replace('http://', 'http://user:hunter2@')
     const run = await runAction(digestInputs(atlas.url), { env: { HTTPS_PROXY: proxyUrl, NODE_EXTRA_CA_CERTS: '' } })
     expect(run.exitCode).toBe(1)
@@ -173,12 +179,7 @@ describe.concurrent('connection failures say what they are; only passing ones ar
 
 describe.concurrent('proxies as users write them', () => {
   test('HTTPS_PROXY without a scheme (localhost:port) is used as http://, with one tunnel for the whole run', async ctx => {
-    const atlas = await tlsEmulator()
-    const proxy = await startProxy({ hosts: { [HOST]: '127.0.0.1' } })
-    ctx.onTestFinished(async () => {
-      await atlas.close()
-      await proxy.close()
-    })
+    const { atlas, proxy } = await behindProxy(ctx)
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }), {
       env: { HTTPS_PROXY: proxy.url.replace('http://127.0.0.1', 'localhost'), NODE_EXTRA_CA_CERTS: join(TLS, 'cert.pem') }
     })
