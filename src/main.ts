@@ -15,7 +15,7 @@ import { getInputs, type Inputs } from './inputs.js'
 import type { Log } from './log.js'
 import { Outputs } from './outputs.js'
 import { chooseSnapshot, readBucket, resolveBucket } from './resolve.js'
-import { currentRun, snapshotDescription } from './run-context.js'
+import { currentRun, snapshotDescription, type RunInfo } from './run-context.js'
 import { actionsRunner, type Runner } from './runner.js'
 import { FAILED, renderSummary, STILL_RUNNING, type Failure, type RunReport } from './summary.js'
 import { takeOnDemandSnapshot } from './take-snapshot.js'
@@ -55,53 +55,9 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
     client = connect(inputs, { deadline: follow.deadline, log, clock, env: runner.env, mask: runner.mask, signal: cancel.signal })
     const cluster: ClusterRef = { projectId: inputs.projectId, clusterName: inputs.clusterName }
 
-    if (inputs.exportJobId) {
-      report.stage = 'read-job'
-      const job = await getExportJob(client, cluster, inputs.exportJobId)
-      if (inputs.bucket.kind === 'id' && inputs.bucket.id !== job.exportBucketId) {
-        throw new Error(
-          `Input 'export-bucket-id' is ${inputs.bucket.id}, but export job ${job.id} exports to bucket ${job.exportBucketId}: drop export-bucket-id, or give the right job.`
-        )
-      }
-      report.snapshot = { id: job.snapshotId, origin: 'of-job' }
-      startedWith(report, outputs, { job, origin: 'followed' })
-      log.info(`Following export job ${job.id} (${job.state}) of snapshot ${job.snapshotId} to bucket ${job.exportBucketId}.`)
-      report.stage = 'bucket'
-      report.bucket = await readBucket(client, inputs.projectId, job.exportBucketId, log)
-      outputs.bucket(report.bucket)
-    } else {
-      report.stage = 'bucket'
-      report.bucket = await resolveBucket(client, inputs, log)
-      outputs.bucket(report.bucket)
-
-      report.stage = 'snapshot'
-      report.snapshot = await chooseSnapshot(client, cluster, inputs, log)
-      if (inputs.snapshot.kind === 'new' && !inputs.dryRun) {
-        report.stage = 'take-snapshot'
-        const onDemand = { description: snapshotDescription(workflowRun), retentionDays: inputs.snapshotRetentionDays }
-        report.snapshot = await takeOnDemandSnapshot(client, cluster, onDemand, follow, taken => {
-          report.snapshot = taken
-          if (taken.id) outputs.snapshot(taken.id)
-        })
-      }
-      if (report.snapshot.id) outputs.snapshot(report.snapshot.id)
-
-      if (inputs.dryRun) {
-        log.info(
-          `Dry run: would export ${report.snapshot.id ? `snapshot ${report.snapshot.id}` : 'a new snapshot'} to bucket ${report.bucket.id}; nothing was created.`
-        )
-      } else {
-        report.stage = 'create'
-        const exportRequest = { snapshotId: report.snapshot.id as string, exportBucketId: report.bucket.id, customData: inputs.customData }
-        const started = startedWith(report, outputs, await startExport(client, cluster, exportRequest, { log, ifExported: inputs.ifExported }))
-        if (started.origin !== 'reused') {
-          const verb = started.origin === 'taken-over' ? 'Took over' : 'Created'
-          log.info(
-            `${verb} export job ${started.job.id} (${started.job.state}) of snapshot ${exportRequest.snapshotId} to bucket ${exportRequest.exportBucketId}.`
-          )
-        }
-      }
-    }
+    const step: Step = { client, cluster, inputs, report, outputs, follow, log }
+    if (inputs.exportJobId) await followGivenJob(step, inputs.exportJobId)
+    else await exportSnapshot(step, workflowRun)
 
     if (inputs.wait && report.job) {
       report.stage = 'wait'
@@ -132,6 +88,68 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
         .forEach(line => log.info(line))
     )
   await writeSummary(runner, report)
+}
+
+/** What the steps of a run share: main.ts's own report and outputs among them. */
+interface Step {
+  readonly client: AtlasClient
+  readonly cluster: ClusterRef
+  readonly inputs: Inputs
+  readonly report: RunReport
+  readonly outputs: Outputs
+  readonly follow: FollowOptions
+  readonly log: Log
+}
+
+/** `export-job-id`: the job, then its bucket (for where it lands); nothing chosen or created. */
+async function followGivenJob({ client, cluster, inputs, report, outputs, log }: Step, jobId: string): Promise<void> {
+  report.stage = 'read-job'
+  const job = await getExportJob(client, cluster, jobId)
+  if (inputs.bucket.kind === 'id' && inputs.bucket.id !== job.exportBucketId) {
+    throw new Error(
+      `Input 'export-bucket-id' is ${inputs.bucket.id}, but export job ${job.id} exports to bucket ${job.exportBucketId}: drop export-bucket-id, or give the right job.`
+    )
+  }
+  report.snapshot = { id: job.snapshotId, origin: 'of-job' }
+  startedWith(report, outputs, { job, origin: 'followed' })
+  log.info(`Following export job ${job.id} (${job.state}) of snapshot ${job.snapshotId} to bucket ${job.exportBucketId}.`)
+  report.stage = 'bucket'
+  report.bucket = await readBucket(client, inputs.projectId, job.exportBucketId, log)
+  outputs.bucket(report.bucket)
+}
+
+/** The bucket, the snapshot (taken now for `new`), then the export: looked for, reused, taken over or created. */
+async function exportSnapshot({ client, cluster, inputs, report, outputs, follow, log }: Step, workflowRun: RunInfo): Promise<void> {
+  report.stage = 'bucket'
+  const bucket = await resolveBucket(client, inputs, log)
+  report.bucket = bucket
+  outputs.bucket(bucket)
+
+  report.stage = 'snapshot'
+  let snapshot = await chooseSnapshot(client, cluster, inputs, log)
+  report.snapshot = snapshot
+  if (inputs.snapshot.kind === 'new' && !inputs.dryRun) {
+    report.stage = 'take-snapshot'
+    const onDemand = { description: snapshotDescription(workflowRun), retentionDays: inputs.snapshotRetentionDays }
+    snapshot = await takeOnDemandSnapshot(client, cluster, onDemand, follow, taken => {
+      report.snapshot = taken
+      if (taken.id) outputs.snapshot(taken.id)
+    })
+    report.snapshot = snapshot
+  }
+  if (snapshot.id) outputs.snapshot(snapshot.id)
+
+  if (inputs.dryRun) {
+    log.info(`Dry run: would export ${snapshot.id ? `snapshot ${snapshot.id}` : 'a new snapshot'} to bucket ${bucket.id}; nothing was created.`)
+    return
+  }
+  report.stage = 'create'
+  const request = { snapshotId: snapshot.id as string, exportBucketId: bucket.id, customData: inputs.customData }
+  const started = startedWith(report, outputs, await startExport(client, cluster, request, { log, ifExported: inputs.ifExported }))
+  if (started.origin !== 'reused') {
+    const verb = started.origin === 'taken-over' ? 'Took over' : 'Created'
+    log.info(`${verb} export job ${started.job.id} (${started.job.state}) of snapshot ${request.snapshotId} to bucket ${request.exportBucketId}.`)
+  }
 }
 
 /** The run has its job: in the report and the outputs at once, so a failure after it still names it. */
