@@ -4,16 +4,16 @@ import { exportUrl } from '../src/destination.js'
 const prefix = 'exported_snapshots/a0/b0/prod/2026-12-01T0200/1796090400'
 
 test.each([
-  ['AWS', { bucketName: 'exports', cloudProvider: 'AWS' }, `s3://exports/${prefix}`],
-  ['GCP', { bucketName: 'exports', cloudProvider: 'GCP' }, `gs://exports/${prefix}`],
+  ['AWS', { name: 'exports', cloudProvider: 'AWS' }, `s3://exports/${prefix}`],
+  ['GCP', { name: 'exports', cloudProvider: 'GCP' }, `gs://exports/${prefix}`],
   [
     'Azure, the container in the serviceUrl: once',
-    { bucketName: 'exportcontainer', cloudProvider: 'AZURE', serviceUrl: 'https://examplestorageaccount.blob.core.windows.net/exportcontainer' },
+    { name: 'exportcontainer', cloudProvider: 'AZURE', serviceUrl: 'https://examplestorageaccount.blob.core.windows.net/exportcontainer' },
     `https://examplestorageaccount.blob.core.windows.net/exportcontainer/${prefix}`
   ],
   [
     'Azure, the account alone: the container added',
-    { bucketName: 'exportcontainer', cloudProvider: 'AZURE', serviceUrl: 'https://examplestorageaccount.blob.core.windows.net/' },
+    { name: 'exportcontainer', cloudProvider: 'AZURE', serviceUrl: 'https://examplestorageaccount.blob.core.windows.net/' },
     `https://examplestorageaccount.blob.core.windows.net/exportcontainer/${prefix}`
   ]
 ])('%s', (_name, bucket, url) => {
@@ -23,7 +23,7 @@ test.each([
 })
 
 test('nothing while Atlas has not set the prefix, or for a cloud not known', () => {
-  expect(exportUrl({ bucketName: 'b', cloudProvider: 'AWS' }, '')).toBeUndefined()
-  expect(exportUrl({ bucketName: 'b', cloudProvider: 'AWS' }, undefined)).toBeUndefined()
-  expect(exportUrl({ bucketName: 'b', cloudProvider: 'ALIBABA' }, prefix)).toBeUndefined()
+  expect(exportUrl({ name: 'b', cloudProvider: 'AWS' }, '')).toBeUndefined()
+  expect(exportUrl({ name: 'b', cloudProvider: 'AWS' }, undefined)).toBeUndefined()
+  expect(exportUrl({ name: 'b', cloudProvider: 'ALIBABA' }, prefix)).toBeUndefined()
 })

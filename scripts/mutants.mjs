@@ -108,6 +108,55 @@ const MUTANTS = [
     tests: ['__tests__/inputs.test.ts']
   },
   {
+    promise: 'a Successful earlier export of the same snapshot and bucket is reused, not exported again',
+    file: 'src/backup/export-jobs.ts',
+    from: "if (done && ifExported === 'reuse')",
+    to: "if (done && ifExported !== 'reuse')",
+    tests: ['__tests__/export-decision.test.ts', '__tests__/e2e/look-first.test.ts']
+  },
+  {
+    promise: 'an active export of the same snapshot and bucket is taken over, never created again',
+    file: 'src/backup/export-jobs.ts',
+    from: "if (active) return { kind: 'take-over', job: active }",
+    to: '',
+    tests: ['__tests__/export-decision.test.ts']
+  },
+  {
+    promise: 'the hint names the role of the call Atlas refused',
+    file: 'src/backup/export-jobs.ts',
+    from: 'role: ROLE.backupManager,',
+    to: 'role: ROLE.exportOperator,',
+    tests: ['__tests__/e2e/honest.test.ts']
+  },
+  {
+    promise: 'a refused credential fails at signing in, whatever the run was doing',
+    file: 'src/main.ts',
+    from: "if (isSignInFailure(error)) report.stage = 'sign-in'",
+    to: '',
+    tests: ['__tests__/e2e/honest.test.ts', '__tests__/e2e/reporting.test.ts']
+  },
+  {
+    promise: 'a wait that ran out is titled as still running, not as a failed export',
+    file: 'src/main.ts',
+    from: 'return { title: STILL_RUNNING, message: error.message }',
+    to: 'return { title: FAILED, message: error.message }',
+    tests: ['__tests__/main.test.ts']
+  },
+  {
+    promise: 'an Azure export-url names the container once',
+    file: 'src/destination.ts',
+    from: "container === '' ?",
+    to: 'true ?',
+    tests: ['__tests__/destination.test.ts']
+  },
+  {
+    promise: 'text from the server never starts a workflow command (through the bundle)',
+    file: 'src/log.ts',
+    from: 'info: message => core.info(plain(message)),',
+    to: 'info: message => core.info(message),',
+    tests: ['__tests__/e2e/trouble.test.ts']
+  },
+  {
     promise: 'latest skips snapshots that cannot be exported',
     file: 'src/backup/snapshots.ts',
     from: 'if (whyNotExportable(snapshot)) continue',

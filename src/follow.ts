@@ -5,7 +5,7 @@
 import type { AtlasClient } from './atlas/client.js'
 import { failureSummary, isTransient } from './atlas/retry.js'
 import type { ClusterRef } from './backup/cluster.js'
-import { realClock, type Clock } from './clock.js'
+import type { Clock } from './clock.js'
 import { days, formatDuration } from './duration.js'
 import { getExportJob, isSuccessful, isTerminal, type ExportJob } from './backup/export-jobs.js'
 import type { Log } from './log.js'
@@ -18,7 +18,7 @@ export interface FollowOptions {
   readonly intervalMs: number
   readonly startedAt: number
   readonly log: Pick<Log, 'info' | 'debug'>
-  readonly clock?: Clock
+  readonly clock: Clock
   readonly signal?: AbortSignal | undefined
 }
 
@@ -26,7 +26,7 @@ function pollOptions(options: FollowOptions) {
   return {
     deadline: options.deadline,
     intervalMs: options.intervalMs,
-    clock: options.clock ?? realClock,
+    clock: options.clock,
     signal: options.signal,
     isTransient,
     onPollError: (error: unknown) => options.log.info(`This poll failed (${failureSummary(error)}); the wait goes on.`)
@@ -42,7 +42,7 @@ export async function followExportJob(
   onJob: (job: ExportJob) => void
 ): Promise<ExportJob> {
   const { log } = options
-  const clock = options.clock ?? realClock
+  const { clock } = options
   log.info(
     `Waiting for export job ${created.id}: a poll every ${formatDuration(options.intervalMs)}, for at most ${formatDuration(options.deadline - clock.now())} more (wait-timeout).`
   )
@@ -76,7 +76,7 @@ export async function followSnapshot(
   options: FollowOptions
 ): Promise<Snapshot> {
   const { log } = options
-  const clock = options.clock ?? realClock
+  const { clock } = options
   const sharded = taken.type === 'shardedCluster'
   const progress = new ProgressLog(`Snapshot ${taken.id}`, taken.status ?? 'queued', options.startedAt, log)
   const outcome = await pollUntil(taken, () => getSnapshot(client, cluster, taken.id, sharded), isSnapshotDone, {

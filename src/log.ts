@@ -32,11 +32,3 @@ export const coreLog: Log = {
   warning: message => core.warning(plain(message)),
   group: (title, body) => core.group(plain(title), body)
 }
-
-/** For tests: keeps nothing. */
-export const silentLog: Log = {
-  debug: () => undefined,
-  info: () => undefined,
-  warning: () => undefined,
-  group: (_title, body) => body()
-}

@@ -54,7 +54,7 @@ export class Outputs {
   private destination(): void {
     const bucket = this.chosenBucket
     if (!bucket?.name) return
-    this.write('export-url', exportUrl({ bucketName: bucket.name, cloudProvider: bucket.cloudProvider, serviceUrl: bucket.serviceUrl }, this.prefix) ?? '')
+    this.write('export-url', exportUrl(bucket, this.prefix) ?? '')
   }
 
   errorCode(code: string | undefined): void {

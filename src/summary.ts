@@ -153,10 +153,7 @@ function tableRows(report: RunReport): Array<[string, string]> {
     // A failure's reason is told once, under "What went wrong".
     const reason = report.failure ? '' : [job.stateReason?.errorCode, job.stateReason?.message].filter(Boolean).join(' ')
     add('State', escape(job.state) + (reason ? `: ${escape(reason)}` : ''))
-    add(
-      'Destination',
-      bucket?.name ? code(exportUrl({ bucketName: bucket.name, cloudProvider: bucket.cloudProvider, serviceUrl: bucket.serviceUrl }, job.prefix)) : undefined
-    )
+    add('Destination', bucket ? code(exportUrl(bucket, job.prefix)) : undefined)
     add('Prefix', code(job.prefix))
     add('Created', job.createdAt)
     add('Finished', job.finishedAt)

@@ -152,8 +152,7 @@ export class AtlasClient {
     const text = await response.text()
     this.options.log.debug(`Atlas answered ${response.status} (${text.length} bytes)`)
     this.warnOnDeprecation(response.headers, call.version)
-    const parsed = parseJson(text)
-    const { status, data } = this.unwrap(response.status, parsed)
+    const { status, data } = this.unwrap(response.status, parseJson(text))
 
     if (status >= 300) {
       throw new AtlasError({

@@ -120,7 +120,7 @@ export function isSignInFailure(error: unknown): boolean {
 export function hintFor(status: number, errorCode: string | undefined, parameters: readonly unknown[], authKind: AuthKind, role?: string): string | undefined {
   const credential = authKind === 'digest' ? "the API key ('public-key' and 'private-key')" : "the service account ('client-id' and 'client-secret')"
   if (errorCode === 'USER_UNAUTHORIZED' || (status === 403 && !ACCESS_LIST_CODES.has(errorCode ?? ''))) {
-    return `Give ${credential} the ${role ?? 'role this call needs'}${role ? ' role' : ''} (or Project Owner) on this project.`
+    return `Give ${credential} ${role ? `the ${role} role` : 'the role this call needs'} (or Project Owner) on this project.`
   }
   if (status === 401) {
     return `Atlas rejected ${credential}: check both values, and that the credential belongs to the organization that owns the project.`

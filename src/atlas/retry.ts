@@ -2,7 +2,7 @@
  * The one retry policy of every Atlas call. What is safe to repeat is repeated with
  * exponential backoff and jitter (or as Retry-After says), a bounded number of
  * times and never past the run's deadline. A create that may have reached Atlas is
- * never repeated here: the caller looks before it tries again.
+ * never repeated blindly: the client looks for what it made before it tries again.
  */
 import { AtlasError, UnreadableAnswerError } from './errors.js'
 import { ConnectionError } from './transport.js'

@@ -1,15 +1,16 @@
 /**
  * Export jobs: create (never twice), get, list. Each is one or a few calls of the client.
  */
-import { ROLE } from './roles.js'
-import { API_VERSION } from './versions.js'
-import { type AtlasCall, type AtlasClient, type Expectation } from '../atlas/client.js'
+import type { AtlasCall, AtlasClient, Expectation } from '../atlas/client.js'
 import { AtlasError, isRecord } from '../atlas/errors.js'
 import { listAll, pageOf } from '../atlas/pages.js'
-import { backupPath, type ClusterRef } from './cluster.js'
 import type { CustomDatum } from '../custom-data.js'
 import type { IfExported } from '../inputs.js'
 import type { Log } from '../log.js'
+import { backupPath, type ClusterRef } from './cluster.js'
+import { ROLE } from './roles.js'
+import { sameState } from './states.js'
+import { API_VERSION } from './versions.js'
 
 export type ExportState = 'Queued' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelled'
 
@@ -34,15 +35,13 @@ export interface ExportRequest {
   readonly customData: readonly CustomDatum[]
 }
 
-const TERMINAL = new Set(['successful', 'failed', 'cancelled'])
-
-/** Successful, Failed and Cancelled end a job (compared as the Atlas CLI does, ignoring case). */
+/** Successful, Failed and Cancelled end a job. */
 export function isTerminal(state: string): boolean {
-  return TERMINAL.has(state.toLowerCase())
+  return ['Successful', 'Failed', 'Cancelled'].some(end => sameState(state, end))
 }
 
 export function isSuccessful(state: string): boolean {
-  return state.toLowerCase() === 'successful'
+  return sameState(state, 'Successful')
 }
 
 function isExportJob(data: unknown): boolean {

@@ -2,12 +2,13 @@
  * Snapshots: the newest exportable one (`latest`), one by id, and an on-demand one
  * taken now (`new`).
  */
-import { ROLE } from './roles.js'
-import { API_VERSION } from './versions.js'
-import { type AtlasClient, type Expectation } from '../atlas/client.js'
+import type { AtlasClient, Expectation } from '../atlas/client.js'
 import { AtlasError, isRecord } from '../atlas/errors.js'
 import { listAll, pageOf, type Page } from '../atlas/pages.js'
 import { backupPath, type ClusterRef } from './cluster.js'
+import { ROLE } from './roles.js'
+import { sameState } from './states.js'
+import { API_VERSION } from './versions.js'
 
 /** `DiskBackupReplicaSet` / `DiskBackupShardedClusterSnapshot`, the fields we read. */
 export interface Snapshot {
@@ -31,8 +32,12 @@ const SNAPSHOTS = pageOf('snapshots', isSnapshot)
  * (its replica-set list empty): that list is asked when the first one is empty.
  */
 async function listSnapshots(client: AtlasClient, cluster: ClusterRef): Promise<Snapshot[]> {
-  const snapshots = await listAll<Snapshot>(client, { path: snapshotsPath(cluster), version: API_VERSION.exports, expect: SNAPSHOTS, role: ROLE.readOnly })
+  const snapshots = await listReplicaSetSnapshots(client, cluster)
   return snapshots.length > 0 ? snapshots : listShardedSnapshots(client, cluster)
+}
+
+async function listReplicaSetSnapshots(client: AtlasClient, cluster: ClusterRef): Promise<Snapshot[]> {
+  return listAll<Snapshot>(client, { path: snapshotsPath(cluster), version: API_VERSION.exports, expect: SNAPSHOTS, role: ROLE.readOnly })
 }
 
 async function listShardedSnapshots(client: AtlasClient, cluster: ClusterRef): Promise<Snapshot[]> {
@@ -90,18 +95,13 @@ export function pickLatestSnapshot(snapshots: readonly Snapshot[]): Snapshot | u
 
 /** Pure: the one rule of what Atlas can export (completed, not fallback); the reason when it cannot. */
 export function whyNotExportable(snapshot: Snapshot): string | undefined {
-  if (same(snapshot.snapshotType, 'fallback')) return 'it is a fallback snapshot, which Atlas cannot export'
+  if (sameState(snapshot.snapshotType, 'fallback')) return 'it is a fallback snapshot, which Atlas cannot export'
   if (!isCompleted(snapshot)) return `its status is ${snapshot.status ?? 'unknown'}, not completed`
   return undefined
 }
 
-// States are compared as the Atlas CLI compares them, ignoring case (export job states too).
-function same(value: string | undefined, expected: string): boolean {
-  return value?.toLowerCase() === expected.toLowerCase()
-}
-
 export function isCompleted(snapshot: Snapshot): boolean {
-  return same(snapshot.status, 'completed')
+  return sameState(snapshot.status, 'completed')
 }
 
 /** One snapshot by id, replica set or sharded cluster (a sharded one lives under its own path). */
@@ -151,9 +151,7 @@ export async function takeSnapshotOnce(atlas: AtlasClient, cluster: ClusterRef, 
       const ours = (snapshot: Snapshot): boolean => snapshot.description === request.description && snapshot.snapshotType === 'onDemand'
       // Whether Atlas lists a sharded cluster's snapshots with the replica sets' is not
       // known: look in both lists before asking for another snapshot.
-      const found = (
-        await listAll<Snapshot>(client, { path: snapshotsPath(cluster), version: API_VERSION.exports, expect: SNAPSHOTS, role: ROLE.readOnly })
-      ).find(ours)
+      const found = (await listReplicaSetSnapshots(client, cluster)).find(ours)
       if (found) return found
       try {
         return (await listShardedSnapshots(client, cluster)).find(ours)
@@ -170,5 +168,5 @@ export async function takeSnapshotOnce(atlas: AtlasClient, cluster: ClusterRef, 
 
 /** `completed` and `failed` end a snapshot. */
 export function isSnapshotDone(snapshot: Snapshot): boolean {
-  return isCompleted(snapshot) || same(snapshot.status, 'failed')
+  return isCompleted(snapshot) || sameState(snapshot.status, 'failed')
 }
