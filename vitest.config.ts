@@ -14,20 +14,30 @@ const bundle = process.env.ACTION_BUNDLE ? resolve(process.env.ACTION_BUNDLE) : 
 export default defineConfig({
   test: {
     testTimeout: 60_000,
-    globalSetup: ['__tests__/support/build-bundle.ts'],
     env: { ACTION_BUNDLE: bundle },
     // Most of an end-to-end test is waiting on polls: more files at once than cores pays.
     maxWorkers: 3,
     hookTimeout: 30_000,
     reporters: report ? ['default', ['json', { outputFile: report }]] : ['default'],
     projects: [
-      { extends: true, test: { name: `node${process.versions.node.split('.')[0]}`, include: ['__tests__/**/*.test.ts'] } },
+      // Unit and in-process tests: no bundle, so any one file runs in seconds.
+      { extends: true, test: { name: 'unit', include: ['__tests__/**/*.test.ts'], exclude: ['__tests__/e2e/**'] } },
+      // The bundle run as the runner runs it, built once from the current src/ first.
+      {
+        extends: true,
+        test: {
+          name: `bundle-on-node${process.versions.node.split('.')[0]}`,
+          include: ['__tests__/e2e/**/*.test.ts'],
+          globalSetup: ['__tests__/support/build-bundle.ts']
+        }
+      },
       ...(existsSync(node24)
         ? [
             {
               extends: true as const,
               test: {
                 name: 'bundle-on-node24',
+                globalSetup: ['__tests__/support/build-bundle.ts'],
                 include: ['__tests__/e2e/**/*.test.ts'],
                 // The load test measures the emulator's rate limiting and the fault schedules
                 // the action's logic, not the runtime: once is enough for both.

@@ -3,41 +3,15 @@
  * the emulator: hours of waiting in milliseconds, every request real.
  */
 import { describe, expect, test } from 'vitest'
-import type { CancelHandler } from '../src/cancel.js'
-import { formatDuration } from '../src/duration.js'
+import { formatDuration } from '../src/inputs/duration.js'
 import { run } from '../src/main.js'
-import type { Runner } from '../src/runner.js'
 import { fakeClock } from './support/fake-clock.js'
-import { recordingLog } from './support/recording-log.js'
-import { digestInputs, serviceAccountInputs } from './support/scenario.js'
+import { fakeRunner } from './support/fake-runner.js'
+import { digestInputs, serviceAccountInputs } from '../scripts/atlas-emulator/scenario.js'
 import { useEmulator } from './support/use-emulator.js'
 
 const emulator = useEmulator()
 const START = Date.parse('2026-12-01T02:00:00Z')
-
-function fakeRunner(inputs: Record<string, string>, clock = fakeClock(START)) {
-  const log = recordingLog()
-  const outputs: Record<string, string> = {}
-  const summaries: string[] = []
-  const failures: Array<{ message: string; title: string }> = []
-  const masked: string[] = []
-  let cancel: CancelHandler | undefined
-  const runner: Runner = {
-    log,
-    clock,
-    env: {},
-    getInput: name => inputs[name] ?? '',
-    mask: secret => void masked.push(secret),
-    setOutput: (name, value) => void (outputs[name] = value),
-    appendSummary: async markdown => void summaries.push(markdown),
-    fail: (message, title) => void failures.push({ message, title }),
-    onCancel: handler => {
-      cancel = handler
-      return () => (cancel = undefined)
-    }
-  }
-  return { runner, log, clock, outputs, summaries, failures, masked, cancel: (signal: NodeJS.Signals) => cancel?.(signal) }
-}
 
 describe('run(): a long wait on a fake clock', () => {
   test('a two-hour export polled every 30 s: 240 polls, a calm log, every output, one summary', async () => {

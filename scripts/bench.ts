@@ -7,8 +7,8 @@
 import { spawn } from 'node:child_process'
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
-import { startEmulator, type AtlasEmulator, type EmulatorOptions } from '../__tests__/support/emulator.js'
-import { BUNDLE, ROOT, runAction } from '../__tests__/support/run-action.js'
+import { startEmulator, type AtlasEmulator, type EmulatorOptions } from './atlas-emulator/emulator.js'
+import { BUNDLE, ROOT, runAction } from './run-action.js'
 import {
   API_KEY,
   BUCKET_ID,
@@ -18,7 +18,7 @@ import {
   digestInputs,
   serviceAccountInputs,
   standardOptions
-} from '../__tests__/support/scenario.js'
+} from './atlas-emulator/scenario.js'
 
 const quick = process.argv.includes('--quick')
 const iterations = quick ? 1 : 9

@@ -6,9 +6,9 @@
  *   npm run demo -- --service-account the same with a service account
  *   npm run demo -- --failed-job      an export that ends Failed (the step goes red)
  */
-import { startEmulator } from '../__tests__/support/emulator.js'
-import { runAction } from '../__tests__/support/run-action.js'
-import { digestInputs, serviceAccountInputs, standardOptions } from '../__tests__/support/scenario.js'
+import { startEmulator } from './atlas-emulator/emulator.js'
+import { runAction } from './run-action.js'
+import { digestInputs, serviceAccountInputs, standardOptions } from './atlas-emulator/scenario.js'
 
 const args = new Set(process.argv.slice(2))
 const failed = args.has('--failed-job')

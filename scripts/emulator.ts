@@ -5,8 +5,8 @@
  * 6a793f752c88faeba59bba56, the test API key and service account of
  * __tests__/support/scenario.ts. Stops on SIGINT/SIGTERM.
  */
-import { startEmulator } from '../__tests__/support/emulator.js'
-import { standardOptions } from '../__tests__/support/scenario.js'
+import { startEmulator } from './atlas-emulator/emulator.js'
+import { standardOptions } from './atlas-emulator/scenario.js'
 
 const port = Number(process.argv[2] ?? 4242)
 const emulator = await startEmulator(standardOptions(), port)

@@ -6,9 +6,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startEmulator } from '../__tests__/support/emulator.js'
-import { ROOT, runAction } from '../__tests__/support/run-action.js'
-import { digestInputs, standardOptions } from '../__tests__/support/scenario.js'
+import { startEmulator } from './atlas-emulator/emulator.js'
+import { ROOT, runAction } from './run-action.js'
+import { digestInputs, standardOptions } from './atlas-emulator/scenario.js'
 
 const emulator = await startEmulator(
   standardOptions({

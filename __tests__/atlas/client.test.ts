@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { AtlasClient, type AtlasClientOptions } from '../../src/atlas/client.js'
-import { DigestAuth } from '../../src/atlas/digest-auth.js'
+import { DigestAuth } from '../../src/atlas/auth/digest.js'
 import { AtlasError, UnreadableAnswerError } from '../../src/atlas/errors.js'
 import { classify } from '../../src/atlas/retry.js'
-import { ConnectionError, createTransport } from '../../src/atlas/transport.js'
-import { realClock } from '../../src/clock.js'
-import { startEmulator, type AtlasEmulator } from '../support/emulator.js'
-import { API_KEY, BUCKET_ID, CLUSTER, LATEST_SNAPSHOT_ID, PROJECT_ID, standardOptions } from '../support/scenario.js'
+import { ConnectionError, createTransport, USER_AGENT } from '../../src/atlas/transport.js'
+import { realClock } from '../../src/runner/clock.js'
+import { startEmulator, type AtlasEmulator } from '../../scripts/atlas-emulator/emulator.js'
+import { API_KEY, BUCKET_ID, CLUSTER, LATEST_SNAPSHOT_ID, PROJECT_ID, standardOptions } from '../../scripts/atlas-emulator/scenario.js'
 
 const BACKUP = `/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup`
 
@@ -24,10 +24,10 @@ async function client(envelope = false, warnings: string[] = [], extra: Partial<
   infos.length = 0
   return new AtlasClient({
     baseUrl: emu.url,
-    auth: new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport()),
+    auth: new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport({ timeoutMs: 30_000, env: {} })),
     envelope,
-    userAgent: 'atlas-snapshot-export/test',
-    log: { debug: () => undefined, info: message => infos.push(message), warning: message => warnings.push(message) },
+    requestTimeoutMs: 30_000,
+    log: { debug: () => undefined, info: message => void infos.push(message), warning: message => void warnings.push(message), group: (_t, body) => body() },
     clock: { ...realClock, random: () => 0.5, sleep: async ms => void sleeps.push(ms) },
     ...extra
   })
@@ -48,7 +48,7 @@ describe('AtlasClient', () => {
     const post = emu.apiRequests({ method: 'POST' }).at(-1)
     expect(post?.headers.accept).toBe('application/vnd.atlas.2023-01-01+json')
     expect(post?.headers['content-type']).toBe('application/vnd.atlas.2023-01-01+json')
-    expect(post?.headers['user-agent']).toBe('atlas-snapshot-export/test')
+    expect(post?.headers['user-agent']).toBe(USER_AGENT)
     expect(JSON.parse(post?.body ?? '')).toEqual({ snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID })
   })
 
@@ -283,7 +283,7 @@ describe('a create, never made twice, backing off like every call', () => {
     const bounded = await atlas.call(create).catch((e: unknown) => e)
     expect((bounded as AtlasError).status).toBe(503)
     expect(infos.at(-1)).toMatch(/not retried: the run's time \(wait-timeout\) is spent\.$/)
-    await atlas.withoutDeadline().create(create, lookup([]))
+    await atlas.create(create, lookup([]))
     expect(emu.jobs).toHaveLength(1)
     expect(sleeps).toEqual([3_750])
   })

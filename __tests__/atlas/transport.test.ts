@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { connectionError, proxyEnvFixes } from '../../src/atlas/transport.js'
+import { connectionError } from '../../src/atlas/transport.js'
 
 const URL_ = 'https://cloud.mongodb.com/api/atlas/v2/groups/x/clusters/y/backup/exports?envelope=true'
 const failed = (cause: object): Error => new TypeError('fetch failed', { cause })
@@ -41,14 +41,5 @@ describe('connectionError tells connection failures apart', () => {
         'the proxy refused the connection (Proxy response (407) !== 200 when HTTP Tunneling) (it wants credentials: put user:password in the proxy URL; only Basic proxy authentication works); check HTTPS_PROXY and NO_PROXY'
     )
     expect(error.permanent).toBe(true)
-  })
-})
-
-describe('proxyEnvFixes', () => {
-  test('a proxy without a scheme is read as http://, as curl does; others are left alone', () => {
-    expect(
-      proxyEnvFixes({ HTTPS_PROXY: 'proxy.corp:3128', https_proxy: 'http://a:1', HTTP_PROXY: 'user:pw@proxy.corp:8080', http_proxy: '', NO_PROXY: 'x' })
-    ).toEqual({ HTTPS_PROXY: 'http://proxy.corp:3128', HTTP_PROXY: 'http://user:pw@proxy.corp:8080' })
-    expect(proxyEnvFixes({ HTTPS_PROXY: 'https://proxy.corp:3128', https_proxy: 'socks5://x:1' })).toEqual({})
   })
 })

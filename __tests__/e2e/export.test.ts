@@ -1,6 +1,6 @@
 /** The bundle, run as the runner runs it, against the emulator: the paths that end green, and wait outcomes. */
 import { describe, expect, test } from 'vitest'
-import { runAction } from '../support/run-action.js'
+import { runAction } from '../../scripts/run-action.js'
 import {
   BUCKET_ID,
   CLUSTER,
@@ -12,7 +12,7 @@ import {
   SHARDED_SNAPSHOT_ID,
   digestInputs,
   serviceAccountInputs
-} from '../support/scenario.js'
+} from '../../scripts/atlas-emulator/scenario.js'
 import { failureOf, useEmulator, visibleLog, waitedSeconds, pollsOf } from './helpers.js'
 
 const emulator = useEmulator()

@@ -2,8 +2,8 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { badValues } from '../support/bad-inputs.js'
-import { runAction } from '../support/run-action.js'
-import { API_KEY, LATEST_SNAPSHOT_ID, OTHER_BUCKET_ID, PROJECT_ID, SERVICE_ACCOUNT, digestInputs, serviceAccountInputs } from '../support/scenario.js'
+import { runAction } from '../../scripts/run-action.js'
+import { API_KEY, LATEST_SNAPSHOT_ID, OTHER_BUCKET_ID, PROJECT_ID, SERVICE_ACCOUNT, digestInputs, serviceAccountInputs } from '../../scripts/atlas-emulator/scenario.js'
 import { failureOf, useEmulator, visibleLog } from './helpers.js'
 
 const emulator = useEmulator()

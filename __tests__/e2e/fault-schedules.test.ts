@@ -8,9 +8,9 @@
  * fails); FAULT_SEED=random draws a new one; FAULT_SCHEDULES=<n> runs more.
  */
 import { describe, expect, test } from 'vitest'
-import type { AtlasEmulator, Fault, FaultRule } from '../support/emulator.js'
-import { runAction, type ActionRun } from '../support/run-action.js'
-import { API_KEY, digestInputs, LATEST_SNAPSHOT_ID, SERVICE_ACCOUNT, serviceAccountInputs } from '../support/scenario.js'
+import type { AtlasEmulator, Fault, FaultRule } from '../../scripts/atlas-emulator/emulator.js'
+import { runAction, type ActionRun } from '../../scripts/run-action.js'
+import { API_KEY, digestInputs, LATEST_SNAPSHOT_ID, SERVICE_ACCOUNT, serviceAccountInputs } from '../../scripts/atlas-emulator/scenario.js'
 import { useEmulator, visibleLog } from './helpers.js'
 
 const emulator = useEmulator()

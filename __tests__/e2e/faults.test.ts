@@ -3,10 +3,10 @@
  * a run, and what the action does. Every test counts the jobs Atlas ends with.
  */
 import { describe, expect, test } from 'vitest'
-import type { AtlasEmulator, Fault } from '../support/emulator.js'
-import { runAction } from '../support/run-action.js'
-import { atlasTime } from '../support/emulator.js'
-import { BUCKET_ID, CLUSTER, digestInputs, LATEST_SNAPSHOT_ID, serviceAccountInputs } from '../support/scenario.js'
+import type { AtlasEmulator, Fault } from '../../scripts/atlas-emulator/emulator.js'
+import { runAction } from '../../scripts/run-action.js'
+import { atlasTime } from '../../scripts/atlas-emulator/emulator.js'
+import { BUCKET_ID, CLUSTER, digestInputs, LATEST_SNAPSHOT_ID, serviceAccountInputs } from '../../scripts/atlas-emulator/scenario.js'
 import { failureOf, useEmulator, waitedSeconds } from './helpers.js'
 
 const emulator = useEmulator()

@@ -1,5 +1,5 @@
-import type { AtlasEmulator, RecordedRequest } from '../support/emulator.js'
-import type { ActionRun } from '../support/run-action.js'
+import type { AtlasEmulator, RecordedRequest } from '../../scripts/atlas-emulator/emulator.js'
+import type { ActionRun } from '../../scripts/run-action.js'
 
 export { useEmulator } from '../support/use-emulator.js'
 

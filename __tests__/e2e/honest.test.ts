@@ -4,8 +4,8 @@
  * where the export lands, and what a dry run checks.
  */
 import { describe, expect, test } from 'vitest'
-import { runAction } from '../support/run-action.js'
-import { API_KEY, BUCKET_ID, digestInputs, OTHER_BUCKET_ID, serviceAccountInputs, standardProject } from '../support/scenario.js'
+import { runAction } from '../../scripts/run-action.js'
+import { API_KEY, BUCKET_ID, digestInputs, OTHER_BUCKET_ID, serviceAccountInputs, standardProject } from '../../scripts/atlas-emulator/scenario.js'
 import { failureOf, useEmulator } from './helpers.js'
 
 const emulator = useEmulator()

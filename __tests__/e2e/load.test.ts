@@ -4,9 +4,9 @@
  * for it. All succeed, 20 jobs, no two for the same snapshot.
  */
 import { expect, test } from 'vitest'
-import { runAction } from '../support/run-action.js'
-import { CLUSTER, digestInputs, standardProject } from '../support/scenario.js'
-import { atlasTime } from '../support/emulator.js'
+import { runAction } from '../../scripts/run-action.js'
+import { CLUSTER, digestInputs, standardProject } from '../../scripts/atlas-emulator/scenario.js'
+import { atlasTime } from '../../scripts/atlas-emulator/emulator.js'
 import { useEmulator } from './helpers.js'
 
 const emulator = useEmulator()

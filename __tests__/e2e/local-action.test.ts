@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { ROOT } from '../support/run-action.js'
-import { digestInputs } from '../support/scenario.js'
+import { ROOT } from '../../scripts/run-action.js'
+import { digestInputs } from '../../scripts/atlas-emulator/scenario.js'
 import { useEmulator } from './helpers.js'
 
 const emulator = useEmulator()

@@ -3,9 +3,9 @@
  * and export-job-id (start now, wait later), through the bundle.
  */
 import { describe, expect, test } from 'vitest'
-import { atlasTime, type AtlasEmulator } from '../support/emulator.js'
-import { runAction } from '../support/run-action.js'
-import { BUCKET_ID, CLUSTER, digestInputs, LATEST_SNAPSHOT_ID, PROJECT_ID, serviceAccountInputs } from '../support/scenario.js'
+import { atlasTime, type AtlasEmulator } from '../../scripts/atlas-emulator/emulator.js'
+import { runAction } from '../../scripts/run-action.js'
+import { BUCKET_ID, CLUSTER, digestInputs, LATEST_SNAPSHOT_ID, PROJECT_ID, serviceAccountInputs } from '../../scripts/atlas-emulator/scenario.js'
 import { failureOf, pollsOf, useEmulator } from './helpers.js'
 
 const emulator = useEmulator()

@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import { AtlasEmulator } from '../support/emulator.js'
+import { AtlasEmulator } from '../../scripts/atlas-emulator/emulator.js'
 import { startProxy, type TestProxy } from '../support/connect-proxy.js'
-import { ROOT, runAction } from '../support/run-action.js'
-import { digestInputs, serviceAccountInputs, standardOptions } from '../support/scenario.js'
+import { ROOT, runAction } from '../../scripts/run-action.js'
+import { digestInputs, serviceAccountInputs, standardOptions } from '../../scripts/atlas-emulator/scenario.js'
 import { failureOf, useEmulator } from './helpers.js'
 
 const TLS = join(ROOT, '__tests__', 'fixtures', 'tls')

@@ -1,7 +1,7 @@
 /** The bundle end to end: job summary, error-code output, one titled annotation, calm logs. */
 import { describe, expect, test } from 'vitest'
-import { runAction } from '../support/run-action.js'
-import { BUCKET_ID, CLUSTER, LATEST_SNAPSHOT_ID, PROJECT_ID, digestInputs, serviceAccountInputs } from '../support/scenario.js'
+import { runAction } from '../../scripts/run-action.js'
+import { BUCKET_ID, CLUSTER, LATEST_SNAPSHOT_ID, PROJECT_ID, digestInputs, serviceAccountInputs } from '../../scripts/atlas-emulator/scenario.js'
 import { failureOf, useEmulator, pollsOf } from './helpers.js'
 
 const emulator = useEmulator()

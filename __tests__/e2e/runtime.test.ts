@@ -1,7 +1,7 @@
 /** Which Node runs the bundle here: each vitest project says, so a report shows both ran. */
 import { execFileSync } from 'node:child_process'
 import { expect, test } from 'vitest'
-import { actionYml } from '../support/run-action.js'
+import { actionYml } from '../../scripts/run-action.js'
 
 test('action.yml runs the bundle on node24; this project runs it on the Node it names', () => {
   expect(actionYml().runs).toEqual({ using: 'node24', main: 'dist/index.js' })

@@ -1,6 +1,6 @@
 /** `snapshot-id: new`, `export-bucket-name` and `dry-run`, through the bundle. */
 import { describe, expect, test } from 'vitest'
-import { runAction } from '../support/run-action.js'
+import { runAction } from '../../scripts/run-action.js'
 import {
   BUCKET_ID,
   BUCKET_NAME,
@@ -12,7 +12,7 @@ import {
   digestInputs,
   serviceAccountInputs,
   standardProject
-} from '../support/scenario.js'
+} from '../../scripts/atlas-emulator/scenario.js'
 import { failureOf, useEmulator, waitedSeconds } from './helpers.js'
 
 const emulator = useEmulator()

@@ -1,7 +1,7 @@
 /** Arbitraries of bad values, one per input, for property tests and the bundle sweep. */
 import fc from 'fast-check'
-import { parseCustomData } from '../../src/custom-data.js'
-import { parseDuration } from '../../src/duration.js'
+import { parseCustomData } from '../../src/inputs/custom-data.js'
+import { parseDuration } from '../../src/inputs/duration.js'
 
 /** One bad value per input kind, from fast-check: the rule it breaks is the filter. */
 export const badValues: Record<string, fc.Arbitrary<string>> = {
@@ -10,7 +10,7 @@ export const badValues: Record<string, fc.Arbitrary<string>> = {
   'snapshot-id': fc
     .string({ minLength: 1 })
     .filter(v => v.trim() !== '' && !['latest', 'new'].includes(v.trim().toLowerCase()) && !/^[a-f0-9]{24}$/.test(v.trim())),
-  'cluster-name': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !(/^[a-zA-Z0-9][a-zA-Z0-9-]*$/.test(v.trim()) && v.trim().length <= 64)),
+  'cluster-name': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !(/^([a-zA-Z0-9]([a-zA-Z0-9-]){0,21}(?<!-)([\w]{0,42}))$/.test(v.trim()) && v.trim().length <= 64)),
   wait: fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^(true|false|yes|no|on|off)$/i.test(v.trim())),
   envelope: fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^(true|false|yes|no|on|off)$/i.test(v.trim())),
   'wait-timeout': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && badDuration(v, 1_000, 168 * 3_600_000)),

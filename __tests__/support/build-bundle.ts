@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
-import { ROOT } from './run-action.js'
+import { ROOT } from '../../scripts/run-action.js'
 
 export const BUNDLE_UNDER_TEST = join(ROOT, '.build', 'bundle', 'index.js')
 

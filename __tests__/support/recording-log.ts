@@ -1,4 +1,4 @@
-import type { Log } from '../../src/log.js'
+import type { Log } from '../../src/runner/log.js'
 
 /** A Log that keeps every line, by level, as the runner would show it. */
 export function recordingLog(): Log & { readonly info: Log['info']; readonly lines: { debug: string[]; info: string[]; warning: string[] } } {

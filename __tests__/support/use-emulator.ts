@@ -1,6 +1,6 @@
 import { afterEach } from 'vitest'
-import { startEmulator, type AtlasEmulator, type EmulatorOptions } from './emulator.js'
-import { standardOptions } from './scenario.js'
+import { startEmulator, type AtlasEmulator, type EmulatorOptions } from '../../scripts/atlas-emulator/emulator.js'
+import { standardOptions } from '../../scripts/atlas-emulator/scenario.js'
 
 type OnFinished = (fn: () => Promise<void>) => void
 

@@ -3,13 +3,14 @@
  * policy, and one error type for whatever Atlas (or something in between) answers
  * with an error.
  */
-import { throwIfCancelled } from '../cancelled.js'
-import { realClock, type Clock } from '../clock.js'
-import type { Log } from '../log.js'
-import type { Authenticator } from './auth.js'
-import { AtlasError, excerpt, isRecord, parseJson, UnreadableAnswerError } from './errors.js'
+import { throwIfCancelled } from '../runner/cancellation.js'
+import type { Clock } from '../runner/clock.js'
+import type { Log } from '../runner/log.js'
+import type { Authenticator } from './auth/authenticator.js'
+import { AtlasError, excerpt, UnreadableAnswerError } from './errors.js'
+import { isRecord, parseJson } from './json.js'
 import { backoffDelay, classify, DEFAULT_RETRY_POLICY, failureSummary, isRateLimited, retryAfterOf, type RetryPolicy } from './retry.js'
-import { DEFAULT_REQUEST_TIMEOUT_MS, type TimedRequestInit } from './transport.js'
+import type { TimedRequestInit } from './transport.js'
 
 export interface AtlasCall {
   readonly method: 'GET' | 'POST'
@@ -36,8 +37,11 @@ export interface Expectation {
 export interface Lookup<T> {
   /** `the create`, `the snapshot request`: for the log. */
   readonly what: string
-  /** What an attempt that began at `since` (clock ms) made, if Atlas made anything. */
-  readonly find: (since: number) => Promise<T | undefined>
+  /**
+   * What an attempt that began at `since` (clock ms) made, if Atlas made anything,
+   * asked through `client` (the create's own, free of the run's deadline).
+   */
+  readonly find: (client: AtlasClient, since: number) => Promise<T | undefined>
   /** The log line for what `find` found. */
   readonly found: (value: T) => string
 }
@@ -46,13 +50,12 @@ export interface AtlasClientOptions {
   readonly baseUrl: string
   readonly auth: Authenticator
   readonly envelope: boolean
-  readonly userAgent: string
-  readonly log: Pick<Log, 'debug' | 'info' | 'warning'>
+  readonly log: Log
   /** No attempt starts, and no retry waits, past this time (clock ms): the run's budget. */
   readonly deadline?: number | undefined
-  readonly requestTimeoutMs?: number
+  readonly requestTimeoutMs: number
   readonly retryPolicy?: RetryPolicy
-  readonly clock?: Clock
+  readonly clock: Clock
   /** The run was cancelled: no new request, no more waiting. */
   readonly signal?: AbortSignal | undefined
 }
@@ -62,16 +65,7 @@ export class AtlasClient {
   private readonly clock: Clock
 
   constructor(private readonly options: AtlasClientOptions) {
-    this.clock = options.clock ?? realClock
-  }
-
-  /**
-   * The same client without the run's deadline: a create that starts in time keeps its
-   * whole request timeout and retry policy (and so does the look for what it made),
-   * however long the wait before it took.
-   */
-  withoutDeadline(): AtlasClient {
-    return new AtlasClient({ ...this.options, deadline: undefined })
+    this.clock = options.clock
   }
 
   /** One call, repeated after any passing trouble when Atlas cannot have acted on it twice. */
@@ -84,15 +78,20 @@ export class AtlasClient {
    * an answer that may have come from a create that worked (a timeout, a reset, 500,
    * 502, 504, an unreadable 2xx) it looks first, and sends again only when nothing is
    * found. Between attempts it waits like every other call.
+   *
+   * This is the one place that decides how a create treats the run's deadline: one
+   * that starts in time keeps its whole request timeout and retry policy (and so does
+   * the look for what it made), however long the wait before it took.
    */
   async create<T>(call: AtlasCall, lookup: Lookup<T>): Promise<{ value: T; recovered: boolean }> {
-    return this.retrying<T>(call, lookup)
+    const free = new AtlasClient({ ...this.options, deadline: undefined })
+    return free.retrying<T>(call, lookup)
   }
 
   private async retrying<T>(call: AtlasCall, lookup: Lookup<T> | undefined): Promise<{ value: T; recovered: boolean }> {
     const { log, retryPolicy = DEFAULT_RETRY_POLICY, signal } = this.options
     const deadline = this.options.deadline ?? Infinity
-    const requestTimeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+    const requestTimeoutMs = this.options.requestTimeoutMs
     let failures = 0
     let rateLimited = 0
     for (;;) {
@@ -108,7 +107,7 @@ export class AtlasClient {
         if (kind === 'ambiguous' && call.method !== 'GET') {
           if (!lookup) throw error
           log.info(`${failureSummary(error)} to ${lookup.what}, which may have reached Atlas: looking before trying again.`)
-          const made = await lookup.find(since)
+          const made = await lookup.find(this, since)
           if (made !== undefined) {
             log.info(lookup.found(made))
             return { value: made, recovered: true }
@@ -142,11 +141,7 @@ export class AtlasClient {
       timeoutMs,
       cancel: this.options.signal,
       method: call.method,
-      headers: {
-        Accept: mediaType,
-        'User-Agent': this.options.userAgent,
-        ...(body === undefined ? {} : { 'Content-Type': mediaType })
-      },
+      headers: { Accept: mediaType, ...(body === undefined ? {} : { 'Content-Type': mediaType }) },
       body
     }))
     const text = await response.text()

@@ -4,6 +4,7 @@
  * cause is well known.
  */
 import { RequestError } from '@octokit/request-error'
+import { isRecord, parseJson } from './json.js'
 
 export type AuthKind = 'digest' | 'service-account'
 
@@ -140,18 +141,6 @@ export function hintFor(status: number, errorCode: string | undefined, parameter
     return 'This version of the action speaks an API version Atlas no longer accepts: update the action.'
   }
   return undefined
-}
-
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return undefined
-  }
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function str(value: unknown): string | undefined {

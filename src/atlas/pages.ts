@@ -1,6 +1,6 @@
 /** Atlas lists: `{links, results, totalCount}`, read page by page. */
 import type { AtlasCall, AtlasClient, Expectation } from './client.js'
-import { isRecord } from './errors.js'
+import { isRecord } from './json.js'
 
 export interface Page<T> {
   readonly results: readonly T[]

@@ -5,6 +5,7 @@
  * never repeated blindly: the client looks for what it made before it tries again.
  */
 import { AtlasError, UnreadableAnswerError } from './errors.js'
+import type { Env } from '../runner/runner.js'
 import { ConnectionError } from './transport.js'
 
 export interface RetryPolicy {
@@ -25,7 +26,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, maxRateLimite
  * number of attempts, nor Retry-After) so that the end-to-end tests can put a run
  * through every retry in a second; workflows never need it.
  */
-export function retryPolicyFrom(env: Readonly<Record<string, string | undefined>>): RetryPolicy {
+export function retryPolicyFrom(env: Env): RetryPolicy {
   const base = Number(env.ATLAS_EXPORT_BACKOFF_BASE_MS)
   if (!env.ATLAS_EXPORT_BACKOFF_BASE_MS || !Number.isInteger(base) || base < 1 || base > DEFAULT_RETRY_POLICY.baseDelayMs) return DEFAULT_RETRY_POLICY
   return { ...DEFAULT_RETRY_POLICY, baseDelayMs: base, maxDelayMs: base * (DEFAULT_RETRY_POLICY.maxDelayMs / DEFAULT_RETRY_POLICY.baseDelayMs) }

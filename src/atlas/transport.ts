@@ -3,9 +3,11 @@
  * and the error that says why no answer came. Everything above this sees either a
  * Response or a ConnectionError.
  */
-import { HttpClient } from '@actions/http-client'
-import { getProxyUrl } from '@actions/http-client/lib/proxy'
-import { CancelledError } from '../cancelled.js'
+import { ProxyAgent, type Dispatcher } from 'undici'
+import { CancelledError } from '../runner/cancellation.js'
+import type { Env } from '../runner/runner.js'
+import { ACTION_VERSION } from '../version.js'
+import { proxyFor, proxyName } from './proxy.js'
 
 export type Transport = (url: string, init: TimedRequestInit) => Promise<Response>
 
@@ -15,7 +17,8 @@ export type Transport = (url: string, init: TimedRequestInit) => Promise<Respons
  */
 export type TimedRequestInit = Omit<RequestInit, 'signal'> & { timeoutMs?: number; cancel?: AbortSignal | undefined }
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
+/** Sent with every request, to Atlas and to its token endpoint alike. */
+export const USER_AGENT = `atlas-snapshot-export/${ACTION_VERSION} (GitHub Action; node ${process.version})`
 
 /** No HTTP answer: refused, reset, timed out, a DNS or TLS or proxy failure. */
 export class ConnectionError extends Error {
@@ -55,40 +58,42 @@ const CERTIFICATE_CODES = new Set([
 // undici: "Proxy response (403) !== 200 when HTTP Tunneling"; the reason sits deep in the cause chain.
 const PROXY_REFUSED = /Proxy response \((\d{3})\)/
 
-/**
- * `HTTPS_PROXY=proxy.corp:3128` (no scheme) is how many people write it and how curl
- * reads it (as http://); @actions/http-client would parse it as a URL with no host and
- * silently go direct. Pure: the variables to set so it reads them as curl does.
- */
-export function proxyEnvFixes(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const fixes: Record<string, string> = {}
-  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
-    const value = env[name]?.trim()
-    if (value && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) fixes[name] = `http://${value}`
+export interface TransportOptions {
+  /** The time limit of a request that names none. */
+  readonly timeoutMs: number
+  /** Where the proxy settings are read (HTTPS_PROXY, NO_PROXY ...): the run's environment. */
+  readonly env: Env
+}
+
+export function createTransport(options: TransportOptions): Transport {
+  // One agent per proxy for the whole run: one CONNECT tunnel and TLS handshake, not
+  // one per request. It is the agent @actions/http-client makes, from the same undici.
+  const agents = new Map<string, Dispatcher>()
+  const agentFor = (proxy: URL): Dispatcher => {
+    let agent = agents.get(proxy.href)
+    if (!agent) {
+      const credentials = proxy.username || proxy.password
+      const basic = Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')
+      agent = new ProxyAgent({ uri: proxy.href, pipelining: 1, ...(credentials ? { token: `Basic ${basic}` } : {}) })
+      agents.set(proxy.href, agent)
+    }
+    return agent
   }
-  return fixes
-}
-
-/** The proxy a request to `url` goes through, without its credentials (for messages), or undefined. */
-function proxyFor(url: string): string | undefined {
-  const proxy = getProxyUrl(new URL(url))
-  return proxy?.hostname ? `${proxy.protocol}//${proxy.host}` : undefined
-}
-
-export function createTransport(options: { timeoutMs?: number; userAgent?: string } = {}): Transport {
-  Object.assign(process.env, proxyEnvFixes(process.env))
-  // Node's fetch ignores HTTPS_PROXY and NO_PROXY; the official actions' HTTP client
-  // reads them (upper or lower case), bypasses loopback, and gives fetch a dispatcher.
-  // keepAlive: one proxy agent, so one CONNECT tunnel and TLS handshake for the run
-  // instead of one per request.
-  const proxies = new HttpClient(options.userAgent ?? 'atlas-snapshot-export', [], { keepAlive: true })
-  return async (url, { timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, cancel, ...init }) => {
+  return async (url, { timeoutMs = options.timeoutMs, cancel, ...init }) => {
     if (cancel?.aborted) throw new CancelledError()
     const timeout = AbortSignal.timeout(timeoutMs)
     const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout
-    const dispatcher = proxies.getAgentDispatcher(url)
+    const proxy = proxyFor(url, options.env)
+    const headers = new Headers(init.headers)
+    headers.set('User-Agent', USER_AGENT)
     try {
-      const response = await fetch(url, { ...init, signal, redirect: 'manual', ...(dispatcher ? { dispatcher } : {}) } as RequestInit)
+      const response = await fetch(url, {
+        ...init,
+        headers,
+        signal,
+        redirect: 'manual',
+        ...(proxy ? { dispatcher: agentFor(proxy) } : {})
+      } as RequestInit)
       // The body is read here, under the same time limit, so a response that stalls
       // halfway is a timeout too; callers get a body they can read at once.
       const body = await response.arrayBuffer()
@@ -103,7 +108,7 @@ export function createTransport(options: { timeoutMs?: number; userAgent?: strin
       })
     } catch (error) {
       if (cancel?.aborted) throw new CancelledError()
-      throw connectionError(error, init.method ?? 'GET', url, timeoutMs, dispatcher ? proxyFor(url) : undefined)
+      throw connectionError(error, init.method ?? 'GET', url, timeoutMs, proxy ? proxyName(proxy) : undefined)
     }
   }
 }

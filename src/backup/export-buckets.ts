@@ -2,11 +2,10 @@
  * Export Buckets: by id (does it exist?) or by name (which id?). Version 2024-05-30,
  * whose id field is `_id` and which knows AWS, Azure and GCP buckets.
  */
-import { ROLE } from './roles.js'
-import { API_VERSION } from './versions.js'
 import { type AtlasClient, type Expectation } from '../atlas/client.js'
-import { isRecord } from '../atlas/errors.js'
+import { isRecord } from '../atlas/json.js'
 import { listAll, pageOf } from '../atlas/pages.js'
+import { API_VERSION, ROLE } from './api.js'
 
 export interface ExportBucket {
   readonly _id: string
@@ -14,6 +13,18 @@ export interface ExportBucket {
   readonly cloudProvider?: string
   /** Azure only: the storage account's blob endpoint, the container possibly part of it. */
   readonly serviceUrl?: string
+}
+
+/** No bucket, or several, of the name asked for; `buckets` are the project's. */
+export class BucketNameError extends Error {
+  constructor(
+    readonly bucketName: string,
+    readonly matches: readonly ExportBucket[],
+    readonly buckets: readonly ExportBucket[]
+  ) {
+    super(`${matches.length} Export Buckets of this project are named '${bucketName}'`)
+    this.name = 'BucketNameError'
+  }
 }
 
 function isBucket(data: unknown): boolean {
@@ -37,6 +48,7 @@ export async function getExportBucket(client: AtlasClient, projectId: string, id
   })
 }
 
+/** Exactly one bucket of that name, or a BucketNameError. */
 export async function findExportBucketByName(client: AtlasClient, projectId: string, name: string): Promise<ExportBucket> {
   const buckets = await listAll<ExportBucket>(client, {
     path: bucketsPath(projectId),
@@ -44,19 +56,7 @@ export async function findExportBucketByName(client: AtlasClient, projectId: str
     expect: BUCKETS,
     role: ROLE.readOnly
   })
-  return pickBucketByName(buckets, name)
-}
-
-/** Pure: exactly one bucket of that name, or an error that lists what exists. */
-function pickBucketByName(buckets: readonly ExportBucket[], name: string): ExportBucket {
   const matches = buckets.filter(bucket => bucket.bucketName === name)
-  if (matches.length === 1) return matches[0] as ExportBucket
-  const describe = (b: ExportBucket): string => `${b.bucketName} (${b.cloudProvider ?? '?'}, ${b._id})`
-  if (matches.length > 1) {
-    throw new Error(
-      `Input 'export-bucket-name': ${matches.length} Export Buckets of this project are named '${name}': ${matches.map(describe).join(', ')}. Use export-bucket-id to say which.`
-    )
-  }
-  const existing = buckets.length > 0 ? `The project's Export Buckets: ${buckets.map(describe).join(', ')}.` : 'The project has no Export Bucket.'
-  throw new Error(`Input 'export-bucket-name': no Export Bucket of this project is named '${name}'. ${existing}`)
+  if (matches.length !== 1) throw new BucketNameError(name, matches, buckets)
+  return matches[0] as ExportBucket
 }

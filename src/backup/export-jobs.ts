@@ -1,16 +1,13 @@
 /**
- * Export jobs: create (never twice), get, list. Each is one or a few calls of the client.
+ * Export jobs: what a job is and when it has ended, the decision before creating one
+ * (take over, reuse, create), creating one never twice, reading and listing them.
  */
 import type { AtlasCall, AtlasClient, Expectation } from '../atlas/client.js'
-import { AtlasError, isRecord } from '../atlas/errors.js'
+import { AtlasError } from '../atlas/errors.js'
+import { isRecord } from '../atlas/json.js'
 import { listAll, pageOf } from '../atlas/pages.js'
-import type { CustomDatum } from '../custom-data.js'
-import type { IfExported } from '../inputs.js'
-import type { Log } from '../log.js'
-import { backupPath, type ClusterRef } from './cluster.js'
-import { ROLE } from './roles.js'
-import { sameState } from './states.js'
-import { API_VERSION } from './versions.js'
+import type { CustomDatum } from '../inputs/custom-data.js'
+import { API_VERSION, backupPath, ROLE, sameState, type ClusterRef } from './api.js'
 
 export type ExportState = 'Queued' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelled'
 
@@ -35,36 +32,8 @@ export interface ExportRequest {
   readonly customData: readonly CustomDatum[]
 }
 
-/** Successful, Failed and Cancelled end a job. */
-export function isTerminal(state: string): boolean {
-  return ['Successful', 'Failed', 'Cancelled'].some(end => sameState(state, end))
-}
-
-export function isSuccessful(state: string): boolean {
-  return sameState(state, 'Successful')
-}
-
-function isExportJob(data: unknown): boolean {
-  return isRecord(data) && typeof data.id === 'string' && typeof data.state === 'string'
-}
-
-const AN_EXPORT_JOB: Expectation = { what: 'an export job', test: isExportJob }
-const EXPORT_JOBS = pageOf('export jobs', isExportJob)
-
-function createCall(cluster: ClusterRef, request: ExportRequest): AtlasCall {
-  return {
-    method: 'POST',
-    role: ROLE.exportOperator,
-    path: `${backupPath(cluster)}/exports`,
-    version: API_VERSION.exports,
-    body: {
-      snapshotId: request.snapshotId,
-      exportBucketId: request.exportBucketId,
-      ...(request.customData.length > 0 ? { customData: request.customData } : {})
-    },
-    expect: AN_EXPORT_JOB
-  }
-}
+/** When a Successful export of the same snapshot to the same bucket exists: report it, or export again. */
+export type IfExported = 'reuse' | 'export-again'
 
 /**
  * How the run came to its job: made now, found after a lost answer, taken over while
@@ -77,14 +46,67 @@ export interface StartedExport {
   readonly origin: JobOrigin
 }
 
-export interface StartOptions {
-  readonly log: Pick<Log, 'info'>
-  readonly ifExported: IfExported
+export function isTerminal(state: string): boolean {
+  return ['Successful', 'Failed', 'Cancelled'].some(end => sameState(state, end))
 }
+
+export function isSuccessful(state: string): boolean {
+  return sameState(state, 'Successful')
+}
+
+/**
+ * The one rule of a job that ended without an export (Failed or Cancelled): it fails
+ * the step, whichever path found it. `alreadyEnded`: it had ended before this run read it.
+ */
+export function failIfEndedWithoutExport(job: ExportJob, alreadyEnded: boolean): void {
+  if (isTerminal(job.state) && !isSuccessful(job.state)) throw new ExportJobFailedError(job, alreadyEnded)
+}
+
+/** The job ended Failed or Cancelled: the message carries Atlas's stateReason. */
+export class ExportJobFailedError extends Error {
+  readonly errorCode: string | undefined
+  constructor(
+    readonly job: ExportJob,
+    readonly alreadyEnded: boolean
+  ) {
+    const reason = job.stateReason
+    const why =
+      reason?.errorCode || reason?.message
+        ? `: ${[reason.errorCode, reason.message].filter(Boolean).join(': ')}`
+        : ' (Atlas gave no reason)'
+    const ended = alreadyEnded ? `had already ended ${job.state} when this run read it` : `ended ${job.state}`
+    super(`Export job ${job.id} ${ended}${why}`)
+    this.name = 'ExportJobFailedError'
+    this.errorCode = reason?.errorCode
+  }
+}
+
+/** Pure: how long the export took, by Atlas's own clock (createdAt to finishedAt). */
+export function exportDuration(job: ExportJob): number | undefined {
+  const created = Date.parse(job.createdAt ?? '')
+  const finished = Date.parse(job.finishedAt ?? '')
+  return Number.isNaN(created) || Number.isNaN(finished) ? undefined : finished - created
+}
+
+/** Pure: what Atlas says of the collections, never as a percentage (it can stay 0/0 on success). */
+export function collectionsText(job: ExportJob): string | undefined {
+  const status = job.exportStatus
+  if (!status || typeof status.totalCollections !== 'number' || status.totalCollections <= 0) return undefined
+  return `${status.exportedCollections ?? 0} of ${status.totalCollections} collections exported`
+}
+
+function isExportJob(data: unknown): boolean {
+  return isRecord(data) && typeof data.id === 'string' && typeof data.state === 'string'
+}
+
+const AN_EXPORT_JOB: Expectation = { what: 'an export job', test: isExportJob }
+const EXPORT_JOBS = pageOf('export jobs', isExportJob)
 
 /** What to do about an export, given the cluster's export jobs. */
 export type Decision =
-  { readonly kind: 'take-over'; readonly job: ExportJob } | { readonly kind: 'reuse'; readonly job: ExportJob } | { readonly kind: 'create' }
+  | { readonly kind: 'take-over'; readonly job: ExportJob }
+  | { readonly kind: 'reuse'; readonly job: ExportJob }
+  | { readonly kind: 'create' }
 
 /**
  * Pure: an active export of the same snapshot to the same bucket is taken over (Atlas
@@ -100,6 +122,16 @@ export function decideExport(jobs: readonly ExportJob[], request: ExportRequest,
   return { kind: 'create' }
 }
 
+/** The look before creating: the cluster's export jobs, and what they mean for this export. */
+export async function planExport(
+  client: AtlasClient,
+  cluster: ClusterRef,
+  request: ExportRequest,
+  ifExported: IfExported
+): Promise<Decision> {
+  return decideExport(await listExportJobs(client, cluster), request, ifExported)
+}
+
 function created(job: ExportJob): number {
   const time = Date.parse(job.createdAt ?? '')
   return Number.isNaN(time) ? 0 : time
@@ -109,30 +141,18 @@ function created(job: ExportJob): number {
 const CLOCK_SKEW_MS = 60_000
 
 /**
- * Looks before creating: an export of the same snapshot to the same bucket that is
- * active is taken over, one that succeeded is reused (`if-exported: reuse`), and only
- * otherwise is a job created, never two: after an ambiguous failure, the job of the same
- * snapshot and bucket created since the attempt began is ours. A 409 (a job that became
- * active between the look and the create) still takes that job over. A create that
- * starts before the run's deadline keeps its whole retry policy.
+ * Creates the export job, never two: after an ambiguous failure, the job of the same
+ * snapshot and bucket created since the attempt began is ours. A 409 (a job that
+ * became active since the look) takes that job over.
  */
-export async function startExport(atlas: AtlasClient, cluster: ClusterRef, request: ExportRequest, options: StartOptions): Promise<StartedExport> {
-  const client = atlas.withoutDeadline()
-  const decision = decideExport(await listExportJobs(client, cluster), request, options.ifExported)
-  if (decision.kind === 'take-over') return takeOver(decision.job, request, options)
-  if (decision.kind === 'reuse') {
-    const job = decision.job
-    options.log.info(
-      `Snapshot ${request.snapshotId} was already exported to this bucket by job ${job.id} (Successful${job.finishedAt ? `, finished ${job.finishedAt}` : ''}): reusing it, creating nothing (if-exported: reuse).`
-    )
-    return { job, origin: 'reused' }
-  }
+export async function createExport(client: AtlasClient, cluster: ClusterRef, request: ExportRequest): Promise<StartedExport> {
   try {
     const { value: job, recovered } = await client.create<ExportJob>(createCall(cluster, request), {
       what: 'the create',
-      find: async since => {
+      find: async (lookupClient, since) => {
         const from = Math.floor(since / 1000) * 1000 - CLOCK_SKEW_MS
-        return (await listExportJobs(client, cluster)).find(job => sameExport(job, request) && Date.parse(job.createdAt ?? '') >= from)
+        const jobs = await listExportJobs(lookupClient, cluster)
+        return jobs.find(job => sameExport(job, request) && Date.parse(job.createdAt ?? '') >= from)
       },
       found: job => `Found export job ${job.id} (${job.state}) created by that request: using it.`
     })
@@ -146,13 +166,23 @@ export async function startExport(atlas: AtlasClient, cluster: ClusterRef, reque
     })
     const decision = decideExport(jobs, request, 'export-again')
     if (decision.kind !== 'take-over') throw error
-    return takeOver(decision.job, request, options)
+    return { job: decision.job, origin: 'taken-over' }
   }
 }
 
-function takeOver(job: ExportJob, request: ExportRequest, options: StartOptions): StartedExport {
-  options.log.info(`An export of snapshot ${request.snapshotId} to this bucket is already ${job.state}: taking over job ${job.id} instead of creating another.`)
-  return { job, origin: 'taken-over' }
+function createCall(cluster: ClusterRef, request: ExportRequest): AtlasCall {
+  return {
+    method: 'POST',
+    role: ROLE.exportOperator,
+    path: `${backupPath(cluster)}/exports`,
+    version: API_VERSION.exports,
+    body: {
+      snapshotId: request.snapshotId,
+      exportBucketId: request.exportBucketId,
+      ...(request.customData.length > 0 ? { customData: request.customData } : {})
+    },
+    expect: AN_EXPORT_JOB
+  }
 }
 
 function sameExport(job: ExportJob, request: ExportRequest): boolean {
@@ -170,5 +200,10 @@ export async function getExportJob(client: AtlasClient, cluster: ClusterRef, job
 }
 
 export async function listExportJobs(client: AtlasClient, cluster: ClusterRef): Promise<ExportJob[]> {
-  return listAll<ExportJob>(client, { path: `${backupPath(cluster)}/exports`, version: API_VERSION.exports, expect: EXPORT_JOBS, role: ROLE.backupManager })
+  return listAll<ExportJob>(client, {
+    path: `${backupPath(cluster)}/exports`,
+    version: API_VERSION.exports,
+    expect: EXPORT_JOBS,
+    role: ROLE.backupManager
+  })
 }

@@ -3,12 +3,10 @@
  * taken now (`new`).
  */
 import type { AtlasClient, Expectation } from '../atlas/client.js'
-import { AtlasError, isRecord } from '../atlas/errors.js'
+import { AtlasError } from '../atlas/errors.js'
+import { isRecord } from '../atlas/json.js'
 import { listAll, pageOf, type Page } from '../atlas/pages.js'
-import { backupPath, type ClusterRef } from './cluster.js'
-import { ROLE } from './roles.js'
-import { sameState } from './states.js'
-import { API_VERSION } from './versions.js'
+import { API_VERSION, backupPath, ROLE, sameState, type ClusterRef } from './api.js'
 
 /** `DiskBackupReplicaSet` / `DiskBackupShardedClusterSnapshot`, the fields we read. */
 export interface Snapshot {
@@ -104,57 +102,61 @@ export function isCompleted(snapshot: Snapshot): boolean {
   return sameState(snapshot.status, 'completed')
 }
 
-/** One snapshot by id, replica set or sharded cluster (a sharded one lives under its own path). */
-export async function getSnapshot(client: AtlasClient, cluster: ClusterRef, id: string, sharded?: boolean): Promise<Snapshot> {
+/** Where a snapshot is read: a sharded cluster's live under a path of their own; `either` tries both. */
+export type SnapshotPath = 'replica-set' | 'sharded' | 'either'
+
+/** One snapshot by id. */
+export async function getSnapshot(client: AtlasClient, cluster: ClusterRef, id: string, where: SnapshotPath): Promise<Snapshot> {
   const path = snapshotsPath(cluster)
-  const get = (shardedPath: boolean): Promise<Snapshot> =>
+  const get = (sharded: boolean): Promise<Snapshot> =>
     client.call<Snapshot>({
       method: 'GET',
       role: ROLE.readOnly,
-      path: shardedPath ? `${path}/shardedCluster/${id}` : `${path}/${id}`,
+      path: sharded ? `${path}/shardedCluster/${id}` : `${path}/${id}`,
       version: API_VERSION.exports,
       expect: A_SNAPSHOT
     })
-  if (sharded !== undefined) return get(sharded)
+  if (where !== 'either') return get(where === 'sharded')
   try {
     return await get(false)
   } catch (error) {
-    if ((error as { status?: number }).status !== 404) throw error
+    if (!(error instanceof AtlasError && error.status === 404)) throw error
     return get(true).catch(() => Promise.reject(error))
   }
 }
 
+/** An on-demand snapshot to take. */
 export interface OnDemandRequest {
+  /** Names the run and its attempt: how a lost answer's snapshot is found again. */
   readonly description: string
-  readonly retentionInDays: number
+  readonly retentionDays: number
 }
 
 /**
  * Takes an on-demand snapshot (Atlas answers at once with it `queued`), never two:
  * after an ambiguous failure, the snapshot with this request's description (which
  * names the run and its attempt) is ours, in whichever list the cluster keeps it.
- * A request that starts before the run's deadline keeps its whole retry policy.
  */
-export async function takeSnapshotOnce(atlas: AtlasClient, cluster: ClusterRef, request: OnDemandRequest): Promise<Snapshot> {
-  const client = atlas.withoutDeadline()
+export async function takeSnapshotOnce(client: AtlasClient, cluster: ClusterRef, request: OnDemandRequest): Promise<Snapshot> {
   const call = {
     method: 'POST',
     role: ROLE.backupCreator,
     path: snapshotsPath(cluster),
     version: API_VERSION.exports,
-    body: { description: request.description, retentionInDays: request.retentionInDays },
+    body: { description: request.description, retentionInDays: request.retentionDays },
     expect: A_SNAPSHOT
   } as const
   const { value } = await client.create<Snapshot>(call, {
     what: 'the snapshot request',
-    find: async () => {
-      const ours = (snapshot: Snapshot): boolean => snapshot.description === request.description && snapshot.snapshotType === 'onDemand'
+    find: async lookupClient => {
+      const ours = (snapshot: Snapshot): boolean =>
+        snapshot.description === request.description && snapshot.snapshotType === 'onDemand'
       // Whether Atlas lists a sharded cluster's snapshots with the replica sets' is not
       // known: look in both lists before asking for another snapshot.
-      const found = (await listReplicaSetSnapshots(client, cluster)).find(ours)
+      const found = (await listReplicaSetSnapshots(lookupClient, cluster)).find(ours)
       if (found) return found
       try {
-        return (await listShardedSnapshots(client, cluster)).find(ours)
+        return (await listShardedSnapshots(lookupClient, cluster)).find(ours)
       } catch (error) {
         // A replica set may have no sharded list at all: then there is nothing in it.
         if (error instanceof AtlasError && (error.status === 400 || error.status === 404)) return undefined
@@ -166,7 +168,6 @@ export async function takeSnapshotOnce(atlas: AtlasClient, cluster: ClusterRef, 
   return value
 }
 
-/** `completed` and `failed` end a snapshot. */
 export function isSnapshotDone(snapshot: Snapshot): boolean {
   return isCompleted(snapshot) || sameState(snapshot.status, 'failed')
 }

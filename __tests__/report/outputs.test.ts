@@ -1,0 +1,80 @@
+import { describe, expect, test } from 'vitest'
+import type { ExportJob } from '../../src/backup/export-jobs.js'
+import { jobOutputs, OutputWriter, outputsOf } from '../../src/report/outputs.js'
+import type { RunRecord } from '../../src/report/record.js'
+import { findRecorded } from '../support/recorded.js'
+
+test('every job output from the recorded Successful job', () => {
+  const body = findRecorded('TestExportJobs', 'Describe_job').body
+  expect(jobOutputs(JSON.parse(body) as ExportJob)).toEqual({
+    'export-job-id': '6a7945592c88faeba59d5e8e',
+    state: 'Successful',
+    prefix: 'exported_snapshots/a0123456789abcdef012345a/b0123456789abcdef012345b/cluster-989/2026-08-10T0327/1786332505',
+    'created-at': '2026-08-10T03:28:25Z',
+    'finished-at': '2026-08-10T03:43:05Z',
+    'exported-collections': '0',
+    'total-collections': '0',
+    job: body.trim()
+  })
+})
+
+test('fields Atlas has not set yet are empty outputs', () => {
+  const outputs = jobOutputs({ id: 'j', exportBucketId: 'b', state: 'Queued' })
+  expect(outputs['finished-at']).toBe('')
+  expect(outputs.prefix).toBe('')
+  expect(outputs['exported-collections']).toBe('')
+})
+
+test('only changed values are written again', () => {
+  const written: Array<[string, string]> = []
+  const writer = new OutputWriter((name, value) => void written.push([name, value]))
+  const job: ExportJob = { id: 'j', exportBucketId: 'b', state: 'Queued', snapshotId: 's' }
+  const record: RunRecord = { exports: [{ cluster: 'c', snapshot: { id: 's', origin: 'given' }, job }] }
+  writer.write(outputsOf(record))
+  const first = written.length
+  writer.write(outputsOf(record))
+  expect(written.length).toBe(first)
+  writer.write(outputsOf({ exports: [{ cluster: 'c', job: { ...job, state: 'InProgress' } }] }))
+  expect(written.slice(first)).toEqual([
+    ['state', 'InProgress'],
+    ['job', JSON.stringify({ ...job, state: 'InProgress' })]
+  ])
+})
+
+describe('outputsOf: every output derived from the record', () => {
+  const bucket = { id: 'b1', name: 'test-bucket', cloudProvider: 'AWS' }
+  const job: ExportJob = { id: 'j', exportBucketId: 'b1', state: 'Successful', snapshotId: 's', prefix: 'exported_snapshots/p' }
+
+  test('what is known as it is known: the bucket before the job, export-url once the prefix is', () => {
+    expect(outputsOf({ bucket, exports: [{ cluster: 'c' }] })).toEqual({
+      'export-bucket-id': 'b1',
+      'bucket-name': 'test-bucket',
+      'cloud-provider': 'AWS',
+      'export-url': ''
+    })
+    expect(outputsOf({ bucket, exports: [{ cluster: 'c', job }] })).toMatchObject({
+      'snapshot-id': 's',
+      'export-job-id': 'j',
+      'export-url': 's3://test-bucket/exported_snapshots/p'
+    })
+  })
+
+  test('the job names its bucket and snapshot: they win over what was chosen', () => {
+    const outputs = outputsOf({ bucket, exports: [{ cluster: 'c', snapshot: { id: 'other', origin: 'given' }, job: { ...job, exportBucketId: 'b2' } }] })
+    expect(outputs).toMatchObject({ 'snapshot-id': 's', 'export-bucket-id': 'b2' })
+  })
+
+  test('error-code: empty once the run ended well, the code of what failed it, none while it runs or after a cancel', () => {
+    expect(outputsOf({ exports: [{ cluster: 'c', job }] })['error-code']).toBeUndefined()
+    expect(outputsOf({ ended: true, exports: [{ cluster: 'c', job }] })['error-code']).toBe('')
+    const failure = { kind: 'export-failed', message: 'm', errorCode: 'EXPORT_FAILED_KMS' } as const
+    expect(outputsOf({ exports: [{ cluster: 'c', job, failure }] })['error-code']).toBe('EXPORT_FAILED_KMS')
+    expect(outputsOf({ ended: true, failure: { kind: 'cancelled', message: 'm' }, exports: [] })['error-code']).toBeUndefined()
+  })
+
+  test('no single-export outputs for a run of several exports', () => {
+    const outputs = outputsOf({ bucket, exports: [{ cluster: 'a', job }, { cluster: 'b', job }] })
+    expect(outputs['export-job-id']).toBeUndefined()
+    expect(outputs['export-url']).toBeUndefined()
+  })
+})

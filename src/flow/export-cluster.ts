@@ -1,0 +1,161 @@
+/**
+ * One cluster's export, as the record tells it: the job given by `export-job-id`, or the
+ * snapshot chosen (taken now for `new`), the look at the cluster's export jobs, and the
+ * job reused, taken over or created; then waited for when asked. Each step runs in its
+ * stage; a failure that concerns only this cluster ends in its own record.
+ */
+import type { AtlasClient } from '../atlas/client.js'
+import type { ClusterRef } from '../backup/api.js'
+import {
+  createExport,
+  failIfEndedWithoutExport,
+  getExportJob,
+  planExport,
+  type Decision,
+  type ExportRequest,
+  type StartedExport
+} from '../backup/export-jobs.js'
+import { days } from '../inputs/duration.js'
+import { InputError, type Inputs } from '../inputs/inputs.js'
+import type { Log } from '../runner/log.js'
+import type { WorkflowRun } from '../runner/workflow-run.js'
+import { describeFailure, inStage } from '../report/failure.js'
+import { concernsEveryExport, type BucketInfo, type Recorder, type Stage } from '../report/record.js'
+import { readBucket } from './bucket-choice.js'
+import { followExportJob, type FollowOptions } from './follow.js'
+import { chooseSnapshot, takeOnDemandSnapshot } from './snapshot-choice.js'
+
+/** What the steps of a run share. */
+export interface RunContext {
+  readonly client: AtlasClient
+  readonly inputs: Inputs
+  readonly recorder: Recorder
+  readonly follow: FollowOptions
+  readonly workflowRun: WorkflowRun
+  readonly log: Log
+}
+
+/**
+ * Exports one cluster (to `bucket`, or to the followed job's own). A failure of this
+ * cluster alone is recorded in its export record; one that concerns every cluster, and
+ * a cancel, are thrown.
+ */
+export async function exportCluster(ctx: RunContext, clusterName: string, bucket: BucketInfo | undefined): Promise<void> {
+  const cluster: ClusterRef = { projectId: ctx.inputs.projectId, clusterName }
+  const at = (stage: Stage): void => ctx.recorder.export(clusterName, record => void (record.stage = stage))
+  try {
+    const started = ctx.inputs.exportJobId
+      ? await followGivenJob(ctx, cluster, ctx.inputs.exportJobId, at)
+      : await exportSnapshot(ctx, cluster, bucket as BucketInfo, at)
+    if (!started) return
+    // One rule on every path: a job that ended Failed or Cancelled fails the step.
+    failIfEndedWithoutExport(started.job, started.origin === 'followed')
+    if (ctx.inputs.wait) {
+      await inStage('wait', at, () =>
+        followExportJob(ctx.client, cluster, started.job, ctx.follow, job => ctx.recorder.export(clusterName, r => void (r.job = job)))
+      )
+    }
+  } catch (error) {
+    const failure = describeFailure(error)
+    if (ctx.follow.signal.aborted || concernsEveryExport(failure.stage)) throw error
+    ctx.recorder.export(clusterName, record => void (record.failure = failure))
+  }
+}
+
+/** `export-job-id`: the job, then its bucket (for where it lands); nothing chosen or created. */
+async function followGivenJob(ctx: RunContext, cluster: ClusterRef, jobId: string, at: (stage: Stage) => void): Promise<StartedExport> {
+  const { client, inputs, recorder, log } = ctx
+  const job = await inStage('read-job', at, async () => {
+    const job = await getExportJob(client, cluster, jobId)
+    if (inputs.bucket.kind === 'id' && inputs.bucket.id !== job.exportBucketId) {
+      throw new InputError(
+        `Input 'export-bucket-id' is ${inputs.bucket.id}, but export job ${job.id} exports to bucket ${job.exportBucketId}: drop export-bucket-id, or give the right job.`
+      )
+    }
+    return job
+  })
+  recorder.export(cluster.clusterName, record => {
+    record.snapshot = { id: job.snapshotId, origin: 'of-job' }
+    record.job = job
+    record.origin = 'followed'
+  })
+  log.info(`Following export job ${job.id} (${job.state}) of snapshot ${job.snapshotId} to bucket ${job.exportBucketId}.`)
+  const bucket = await inStage('bucket', at, () => readBucket(client, inputs.projectId, job.exportBucketId, log))
+  recorder.run(record => void (record.bucket = bucket))
+  return { job, origin: 'followed' }
+}
+
+/** The snapshot (taken now for `new`), then the export: looked for, reused, taken over or created. */
+async function exportSnapshot(
+  ctx: RunContext,
+  cluster: ClusterRef,
+  bucket: BucketInfo,
+  at: (stage: Stage) => void
+): Promise<StartedExport | undefined> {
+  const { client, inputs, recorder, log } = ctx
+  const name = cluster.clusterName
+  const record = (change: Parameters<Recorder['export']>[1]): void => recorder.export(name, change)
+  let snapshot = await inStage('snapshot', at, () => chooseSnapshot(client, cluster, inputs.snapshot, inputs.dryRun, log))
+  record(r => void (r.snapshot = snapshot))
+  if (inputs.snapshot.kind === 'new' && !inputs.dryRun) {
+    snapshot = await inStage('take-snapshot', at, () =>
+      takeOnDemandSnapshot(client, cluster, ctx.workflowRun, inputs.snapshotRetentionDays, ctx.follow, taken =>
+        record(r => void (r.snapshot = taken))
+      )
+    )
+    record(r => void (r.snapshot = snapshot))
+  }
+  const snapshotId = snapshot.id
+  const request: ExportRequest | undefined = snapshotId
+    ? { snapshotId, exportBucketId: bucket.id, customData: inputs.customData }
+    : undefined
+  // A dry run of `new` has no snapshot yet, and so no earlier export of it; the list is still read (its role).
+  const plan = await inStage('look', at, () =>
+    request ? planExport(client, cluster, request, inputs.ifExported) : planExport(client, cluster, NO_SNAPSHOT, 'reuse')
+  )
+  if (inputs.dryRun) {
+    record(r => void (r.plan = plan))
+    log.info(`Dry run: a real run would ${planSentence(plan, snapshotId, bucket.id, inputs.snapshotRetentionDays)}; nothing was created.`)
+    return undefined
+  }
+  if (!request) throw new Error('no snapshot to export')
+  const started = await inStage('create', at, () => carryOut(plan, () => createExport(client, cluster, request)))
+  record(r => {
+    r.job = started.job
+    r.origin = started.origin
+  })
+  log.info(startedLine(started, request))
+  return started
+}
+
+/** Matches no export job: the plan of a snapshot yet to be taken. */
+const NO_SNAPSHOT: ExportRequest = { snapshotId: '', exportBucketId: '', customData: [] }
+
+async function carryOut(plan: Decision, create: () => Promise<StartedExport>): Promise<StartedExport> {
+  if (plan.kind === 'take-over') return { job: plan.job, origin: 'taken-over' }
+  if (plan.kind === 'reuse') return { job: plan.job, origin: 'reused' }
+  return create()
+}
+
+/** Pure: what a real run would do, for the dry run's log line. */
+function planSentence(plan: Decision, snapshotId: string | undefined, bucketId: string, retentionDays: number): string {
+  if (plan.kind === 'take-over') return `take over export job ${plan.job.id} (${plan.job.state})`
+  if (plan.kind === 'reuse') {
+    return `reuse export job ${plan.job.id} (${plan.job.state}${plan.job.finishedAt ? `, finished ${plan.job.finishedAt}` : ''})`
+  }
+  return snapshotId
+    ? `create an export job of snapshot ${snapshotId} to bucket ${bucketId}`
+    : `take an on-demand snapshot (kept ${days(retentionDays)}) and create an export job of it to bucket ${bucketId}`
+}
+
+/** Pure: the one log line of how the run came to its job. */
+function startedLine({ job, origin }: StartedExport, request: ExportRequest): string {
+  switch (origin) {
+    case 'reused':
+      return `Snapshot ${request.snapshotId} was already exported to this bucket by job ${job.id} (Successful${job.finishedAt ? `, finished ${job.finishedAt}` : ''}): reusing it, creating nothing (if-exported: reuse).`
+    case 'taken-over':
+      return `Took over export job ${job.id}: an export of snapshot ${request.snapshotId} to this bucket was already ${job.state}; no other was created.`
+    default:
+      return `Created export job ${job.id} (${job.state}) of snapshot ${request.snapshotId} to bucket ${request.exportBucketId}.`
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * What went wrong, as the record keeps it: each step runs in its stage, and an error
+ * that escapes it is told by its kind, never by a display string.
+ */
+import { AtlasError, isSignInFailure, UnreadableAnswerError } from '../atlas/errors.js'
+import { ConnectionError } from '../atlas/transport.js'
+import { ExportJobFailedError, type ExportJob } from '../backup/export-jobs.js'
+import { WaitTimeoutError } from '../flow/polling.js'
+import { InputError } from '../inputs/inputs.js'
+import type { Failure, Stage } from './record.js'
+
+/** An error and the stage it escaped from. */
+export class StageError extends Error {
+  constructor(
+    readonly stage: Stage,
+    override readonly cause: unknown
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause))
+    this.name = 'StageError'
+  }
+}
+
+/** Runs one step of the run in its stage: `enter` records where the run is; an error leaves it with the stage named. */
+export async function inStage<T>(stage: Stage, enter: (stage: Stage) => void, step: () => Promise<T> | T): Promise<T> {
+  enter(stage)
+  try {
+    return await step()
+  } catch (error) {
+    throw error instanceof StageError ? error : new StageError(stage, error)
+  }
+}
+
+/** Pure: the failure an error means. A refused credential or address fails the sign-in, whatever the step. */
+export function describeFailure(thrown: unknown): Failure {
+  const stage = thrown instanceof StageError ? thrown.stage : undefined
+  const error = thrown instanceof StageError ? thrown.cause : thrown
+  const message = error instanceof Error ? error.message : String(error)
+  if (error instanceof InputError) return { kind: 'bad-input', stage, message }
+  if (error instanceof AtlasError) {
+    return {
+      kind: 'atlas-refused',
+      stage: isSignInFailure(error) ? 'sign-in' : stage,
+      message,
+      errorCode: error.errorCode,
+      hint: error.hint
+    }
+  }
+  if (error instanceof ExportJobFailedError) {
+    return { kind: 'export-failed', stage, message, errorCode: error.errorCode, alreadyEnded: error.alreadyEnded }
+  }
+  if (error instanceof WaitTimeoutError && error.runningJob) return { kind: 'still-running', stage, message }
+  if (error instanceof ConnectionError || error instanceof UnreadableAnswerError) return { kind: 'unreachable', stage, message }
+  return { kind: 'error', stage, message }
+}
+
+/** Pure: a cancelled run, and where its export stands. */
+export function cancelledFailure(signal: string, stage: Stage | undefined, job: ExportJob | undefined): Failure {
+  const message = job
+    ? `The run was cancelled (${signal}). Export job ${job.id} (${job.state}) goes on in Atlas; a re-run takes it over.`
+    : `The run was cancelled (${signal}) before an export job was created.`
+  return { kind: 'cancelled', stage, message }
+}

@@ -1,0 +1,67 @@
+/**
+ * Step outputs, derived from the run's record. They are written as soon as there is
+ * something to say, and again when it changes, so a step that then fails still leaves
+ * them for `if: failure()`.
+ */
+import type { ExportJob } from '../backup/export-jobs.js'
+import { exportUrl } from './destination.js'
+import { runFailure, type RunRecord } from './record.js'
+
+export type SetOutput = (name: string, value: string) => void
+
+/** Pure: the job's own outputs, every one of them, empty where Atlas has not said yet. */
+export function jobOutputs(job: ExportJob): Record<string, string> {
+  const count = (n: number | undefined): string => (typeof n === 'number' ? String(n) : '')
+  return {
+    'export-job-id': job.id,
+    state: job.state,
+    prefix: job.prefix ?? '',
+    'created-at': job.createdAt ?? '',
+    'finished-at': job.finishedAt ?? '',
+    'exported-collections': count(job.exportStatus?.exportedCollections),
+    'total-collections': count(job.exportStatus?.totalCollections),
+    job: JSON.stringify(job)
+  }
+}
+
+/**
+ * Pure: every output the record supports so far. The single-export outputs describe the
+ * run's one export; `error-code` is set once the run has ended or failed.
+ */
+export function outputsOf(record: RunRecord): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const only = record.exports.length === 1 ? record.exports[0] : undefined
+  const { bucket } = record
+  const job = only?.job
+  const snapshotId = job?.snapshotId ?? only?.snapshot?.id
+  if (snapshotId) outputs['snapshot-id'] = snapshotId
+  const bucketId = job?.exportBucketId ?? bucket?.id
+  if (bucketId) outputs['export-bucket-id'] = bucketId
+  if (bucket?.name) outputs['bucket-name'] = bucket.name
+  if (bucket?.cloudProvider) outputs['cloud-provider'] = bucket.cloudProvider
+  if (job) Object.assign(outputs, jobOutputs(job))
+  if (bucket?.name && only) outputs['export-url'] = exportUrl(bucket, job?.prefix) ?? ''
+  const failure = runFailure(record)
+  if (failure?.kind === 'cancelled') return outputs
+  if (failure || record.ended) outputs['error-code'] = failure?.errorCode ?? ''
+  return outputs
+}
+
+/** Writes outputs, only those that changed: a wait of hundreds of polls stays small. */
+export class OutputWriter {
+  private readonly written = new Map<string, string>()
+
+  constructor(private readonly set: SetOutput) {}
+
+  write(outputs: Record<string, string>): void {
+    for (const [name, value] of Object.entries(outputs)) {
+      if (this.written.get(name) === value) continue
+      try {
+        this.set(name, value)
+      } catch (error) {
+        throw new Error(`Could not write the step output '${name}' (GITHUB_OUTPUT): ${(error as Error).message}`, { cause: error })
+      }
+      this.written.set(name, value)
+    }
+  }
+}
