@@ -11,7 +11,7 @@ import { getInputs } from './inputs/inputs.js'
 import { settingsLines } from './inputs/settings-text.js'
 import { actionsRunner, type Runner } from './runner/runner.js'
 import { currentWorkflowRun } from './runner/workflow-run.js'
-import { cancelledFailure, describeFailure, inStage } from './report/failure.js'
+import { cancelledFailure, describeFailure, inStage, StageError } from './report/failure.js'
 import { OutputWriter, outputsOf } from './report/outputs.js'
 import { Recorder, type RunRecord, type Stage } from './report/record.js'
 import { failureTitle, renderSummary } from './report/summary.js'
@@ -42,16 +42,21 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
     const deadline = startedAt + inputs.waitTimeoutMs
     const { signal } = cancellation
     client = createAtlasClient(inputs, { deadline, log, clock, env: runner.env, mask: runner.mask, signal })
+    // A followed job names its own bucket, read once the job is.
     const { bucket: choice } = inputs
     const atlas = client
-    const bucket = choice.kind === 'of-job' ? undefined : await inStage('bucket', at, () => resolveBucket(atlas, inputs.projectId, choice, log))
-    recorder.run(r => void (r.bucket = bucket))
+    if (!inputs.exportJobId && choice.kind !== 'of-job') {
+      const bucket = await inStage('bucket', at, () => resolveBucket(atlas, inputs.projectId, choice, log))
+      recorder.run(r => void (r.bucket = bucket))
+    }
     const follow = { deadline, intervalMs: inputs.pollIntervalMs, startedAt, log, clock, signal }
-    await exportCluster({ client, inputs, recorder, follow, workflowRun: currentWorkflowRun(runner.env), log }, inputs.clusterName, bucket)
+    const context = { client, inputs, recorder, follow, workflowRun: currentWorkflowRun(runner.env), log }
+    await exportCluster(context, inputs.clusterName, recorder.record.bucket)
   } catch (error) {
     // After a cancel the handler above reports; what the flow throws then is its echo.
     if (!cancellation.signal.aborted) {
-      if (error instanceof Error && error.stack) log.debug(error.stack)
+      const cause = error instanceof StageError ? error.cause : error
+      if (cause instanceof Error && cause.stack) log.debug(cause.stack)
       record(runner, recorder, r => void (r.failure = describeFailure(error)))
     }
   } finally {

@@ -172,7 +172,7 @@ describe.concurrent('waiting', () => {
     const id = atlas.jobs[0]?.id
     expect(run.exitCode).toBe(1)
     expect(failureOf(run)).toEqual({
-      title: 'Atlas export failed',
+      title: 'Atlas export job Failed',
       message: `Export job ${id} ended Failed: EXPORT_BUCKET_ACCESS_DENIED: Atlas could not write to the bucket.`
     })
     expect(run.outputs).toMatchObject({ 'export-job-id': id, state: 'Failed', 'error-code': 'EXPORT_BUCKET_ACCESS_DENIED' })

@@ -140,7 +140,7 @@ describe.concurrent('bad inputs fail before any request, naming the input', () =
       "Inputs 'public-key'/'private-key' and 'client-id'/'client-secret' are both set"
     ],
     ['project id', { 'project-id': 'prod-project' }, "Input 'project-id' must be 24 hexadecimal digits (0-9, a-f); got 'prod-project'"],
-    ['cluster name', { 'cluster-name': 'prod cluster' }, "Input 'cluster-name' must be letters, digits and hyphens"],
+    ['cluster name', { 'cluster-name': 'prod cluster' }, "Input 'cluster-name' must be a cluster name as Atlas allows it"],
     ['missing cluster name', { 'cluster-name': '' }, "Input 'cluster-name' is required"],
     ['snapshot id', { 'snapshot-id': 'yesterday' }, "Input 'snapshot-id' must be 24 hexadecimal digits (0-9, a-f) or 'latest' or 'new'; got 'yesterday'"],
     ['bucket id', { 'export-bucket-id': 'my-bucket' }, "Input 'export-bucket-id' must be 24 hexadecimal digits"],

@@ -107,8 +107,7 @@ describe.concurrent('the create call', () => {
     expect(rerun.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
     const id = atlas.jobs[0]?.id
-    expect(rerun.stdout).toMatch(new RegExp(`already (Queued|InProgress): taking over job ${id} instead of creating another\\.`))
-    expect(rerun.stdout).toContain(`Took over export job ${id}`)
+    expect(rerun.stdout).toMatch(new RegExp(`Took over export job ${id}: an export of snapshot \\w+ to this bucket was already (Queued|InProgress); no other was created\\.`))
     expect(rerun.outputs).toMatchObject({ 'export-job-id': id, state: 'Successful', 'error-code': '' })
     expect(rerun.summary).toContain('taken over: an export of this snapshot to this bucket was already running')
   })

@@ -59,9 +59,9 @@ describe.concurrent('looking before creating', () => {
     expect(run.exitCode).toBe(0)
     expect(posts(atlas)).toEqual([])
     expect(run.stdout).toContain(
-      `An export of snapshot ${LATEST_SNAPSHOT_ID} to this bucket is already InProgress: taking over job ${active.id} instead of creating another.`
+      `Took over export job ${active.id}: an export of snapshot ${LATEST_SNAPSHOT_ID} to this bucket was already InProgress; no other was created.`
     )
-    expect(run.stdout).toContain(`Took over export job ${active.id}`)
+    expect(run.stdout.split(`Took over export job ${active.id}`)).toHaveLength(2)
     expect(run.outputs).toMatchObject({ 'export-job-id': active.id, state: 'Successful' })
     expect(run.summary).toContain('taken over: an export of this snapshot to this bucket was already running')
   })
@@ -75,7 +75,7 @@ describe.concurrent('looking before creating', () => {
     expect(run.exitCode).toBe(0)
     expect(posts(atlas).map(r => r.status)).toEqual([409])
     expect(run.outputs['export-job-id']).toBe(active.id)
-    expect(run.stdout).toContain(`taking over job ${active.id} instead of creating another.`)
+    expect(run.stdout).toContain(`Took over export job ${active.id}: an export of snapshot`)
   })
 
   test('an ambiguous create next to an older Successful export (export-again): the older is not ours; one new job', async ctx => {

@@ -72,7 +72,7 @@ describe.concurrent('job summary', () => {
     // The reason once, where it belongs.
     expect(run.summary.split('The KMS key could not be reached.')).toHaveLength(2)
     expect(run.summary).toContain(
-      `**Waiting for the export job** failed: Export job ${atlas.jobs[0]?.id} ended Failed: EXPORT_FAILED_KMS: The KMS key could not be reached.`
+      `### What went wrong\n\nExport job ${atlas.jobs[0]?.id} ended Failed: EXPORT_FAILED_KMS: The KMS key could not be reached.`
     )
     expect(run.summary).toContain('- Atlas error code: `EXPORT_FAILED_KMS`')
     expect(failureOf(run).message).toContain('EXPORT_FAILED_KMS')
@@ -126,7 +126,7 @@ describe.concurrent('a cancelled run', () => {
     expect(run.exitCode).toBe(130)
     expect(run.stdout).toContain(`The run was cancelled (SIGINT). Export job ${id} (InProgress) goes on in Atlas; a re-run takes it over.`)
     expect(run.outputs).toMatchObject({ 'export-job-id': id, state: 'InProgress' })
-    expect(run.summary).toContain('**Waiting for the export job** failed: The run was cancelled (SIGINT).')
+    expect(run.summary).toContain('**Waiting for the export job** was interrupted: The run was cancelled (SIGINT).')
     expect(atlas.tokensIssued).toBe(1)
     expect(atlas.tokensRevoked).toBe(1)
     expect(atlas.jobs).toHaveLength(1)
@@ -138,7 +138,7 @@ describe.concurrent('a cancelled run', () => {
       cancelWhen: { log: /queued → inProgress/, signal: 'SIGTERM' }
     })
     expect(run.exitCode).toBe(130)
-    expect(run.summary).toContain('**Taking the on-demand snapshot** failed: The run was cancelled (SIGTERM) before an export job was created.')
+    expect(run.summary).toContain('**Taking the on-demand snapshot** was interrupted: The run was cancelled (SIGTERM) before an export job was created.')
     expect(atlas.jobs).toHaveLength(0)
   })
 })

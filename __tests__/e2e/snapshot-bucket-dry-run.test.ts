@@ -134,11 +134,12 @@ describe.concurrent('dry-run', () => {
     expect(atlas.jobs).toHaveLength(0)
     expect(atlas.apiRequests().map(r => r.path.split(`/groups/${PROJECT_ID}/`)[1])).toEqual([
       `backup/exportBuckets/${BUCKET_ID}`,
-      `clusters/${CLUSTER}/backup/snapshots`
+      `clusters/${CLUSTER}/backup/snapshots`,
+      `clusters/${CLUSTER}/backup/exports`
     ])
     expect(run.outputs).toMatchObject({ 'snapshot-id': LATEST_SNAPSHOT_ID, 'export-bucket-id': BUCKET_ID, 'error-code': '' })
     expect(run.outputs['export-job-id']).toBeUndefined()
-    expect(run.stdout).toContain(`Dry run: would export snapshot ${LATEST_SNAPSHOT_ID} to bucket ${BUCKET_ID}; nothing was created.`)
+    expect(run.stdout).toContain(`Dry run: a real run would create an export job of snapshot ${LATEST_SNAPSHOT_ID} to bucket ${BUCKET_ID}; nothing was created.`)
     expect(run.summary).toContain('## 🧪 Atlas snapshot export: dry run, nothing exported')
     expect(run.summary).toContain(`| Export bucket | \`${BUCKET_ID}\` (${BUCKET_NAME}, AWS) |`)
     expect(atlas.tokensRevoked).toBe(1)

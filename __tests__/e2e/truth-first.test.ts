@@ -32,7 +32,7 @@ describe.concurrent('export-job-id: a job that had already ended', () => {
       `Export job ${ended.id} had already ended ${state} when this run read it: EXPORT_BUCKET_ACCESS_DENIED: Atlas could not write to the bucket.`
     )
     expect(run.summary).toMatch(new RegExp(`^## ❌ Atlas export job had already ended ${state}\\n`))
-    expect(run.summary).not.toContain('started')
+    expect(run.summary).not.toContain('🚀')
   })
 
   test('Failed, with wait: the same rule, at once, no poll', async ctx => {
@@ -118,7 +118,7 @@ describe.concurrent('failures say what kind they are', () => {
     expect(failureOf(run).title).toBe('Atlas export job Failed')
     expect(run.summary).toMatch(/^## ❌ Atlas export job Failed\n/)
     expect(run.summary).not.toContain('Waiting for the export job')
-    expect(run.summary).toContain(`**The export job** ended Failed: Export job ${atlas.jobs[0]?.id} ended Failed: EXPORT_BUCKET_ACCESS_DENIED`)
+    expect(run.summary).toContain(`### What went wrong\n\nExport job ${atlas.jobs[0]?.id} ended Failed: EXPORT_BUCKET_ACCESS_DENIED`)
   })
 
   test('an Atlas refusal keeps its title', async ctx => {

@@ -19,7 +19,7 @@ import { days } from '../inputs/duration.js'
 import { InputError, type Inputs } from '../inputs/inputs.js'
 import type { Log } from '../runner/log.js'
 import type { WorkflowRun } from '../runner/workflow-run.js'
-import { describeFailure, inStage } from '../report/failure.js'
+import { describeFailure, inStage, StageError } from '../report/failure.js'
 import { concernsEveryExport, type BucketInfo, type Recorder, type Stage } from '../report/record.js'
 import { readBucket } from './bucket-choice.js'
 import { followExportJob, type FollowOptions } from './follow.js'
@@ -58,6 +58,8 @@ export async function exportCluster(ctx: RunContext, clusterName: string, bucket
   } catch (error) {
     const failure = describeFailure(error)
     if (ctx.follow.signal.aborted || concernsEveryExport(failure.stage)) throw error
+    const cause = error instanceof StageError ? error.cause : error
+    if (cause instanceof Error && cause.stack) ctx.log.debug(cause.stack)
     ctx.recorder.export(clusterName, record => void (record.failure = failure))
   }
 }
