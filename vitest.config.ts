@@ -42,7 +42,7 @@ export default defineConfig({
                 // The load test measures the emulator's rate limiting and the fault schedules
                 // the action's logic, not the runtime: once is enough for both.
                 // local-action runs src/ with its own tsx, not the bundle.
-                exclude: ['__tests__/e2e/load.test.ts', '__tests__/e2e/fault-schedules.test.ts', '__tests__/e2e/local-action.test.ts'],
+                exclude: ['__tests__/e2e/resilience-load.test.ts', '__tests__/e2e/resilience-fault-schedules.test.ts', '__tests__/e2e/runtime-local-action.test.ts'],
                 env: { ACTION_NODE: node24, ACTION_BUNDLE: bundle }
               }
             }

@@ -1,11 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import {
-  collectionsText,
-  decideExport,
-  ExportJobFailedError,
-  failIfEndedWithoutExport,
-  type ExportJob
-} from '../../src/backup/export-jobs.js'
+import { collectionsText, decideExport, ExportJobFailedError, failIfEndedWithoutExport, type ExportJob } from '../../src/backup/export-jobs.js'
 
 const request = { snapshotId: 'snap1', exportBucketId: 'bucket1', customData: [] }
 const job = (id: string, state: string, createdAt: string, extra: Partial<ExportJob> = {}): ExportJob => ({

@@ -1,21 +1,26 @@
-/** The bundle, run as the runner runs it, against the emulator: the paths that end green, and wait outcomes. */
+/**
+ * Exporting a snapshot: the export job created, its outputs, where it lands, and waiting for it
+ * to end.
+ */
 import { describe, expect, test } from 'vitest'
-import { runAction } from '../../scripts/run-action.js'
 import {
   BUCKET_ID,
   CLUSTER,
+  digestInputs,
   EMPTY_CLUSTER,
   LATEST_SNAPSHOT_ID,
+  OTHER_BUCKET_ID,
   PROJECT_ID,
-  API_KEY,
+  serviceAccountInputs,
   SHARDED_CLUSTER,
   SHARDED_SNAPSHOT_ID,
-  digestInputs,
-  serviceAccountInputs
+  standardProject
 } from '../../scripts/atlas-emulator/scenario.js'
-import { failureOf, useEmulator, visibleLog, waitedSeconds, pollsOf } from './helpers.js'
+import { runAction } from '../../scripts/run-action.js'
+import { failureOf, pollsOf, useEmulator, visibleLog, waitedSeconds } from './helpers.js'
 
 const emulator = useEmulator()
+
 const JOB_OUTPUTS = [
   'export-job-id',
   'state',
@@ -70,32 +75,6 @@ describe.concurrent('creating an export job', () => {
     })
     expect(JSON.parse(run.outputs.job ?? '')).toMatchObject({ id: job?.id, state: 'Queued' })
     expect(run.stdout).toContain(`Created export job ${job?.id} (Queued) of snapshot ${LATEST_SNAPSHOT_ID} to bucket ${BUCKET_ID}.`)
-  })
-
-  test('service account: one token, the look, one POST, the token revoked at the end', async ctx => {
-    const atlas = await emulator({}, ctx)
-    const run = await runAction(serviceAccountInputs(atlas.url))
-    expect(run.exitCode).toBe(0)
-    expect(atlas.requests.map(r => `${r.method} ${r.path.replace(/\/api\/atlas\/v2\/.*\//, '…/')} ${r.auth} ${r.status}`)).toEqual([
-      'POST /api/oauth/token basic 200',
-      'GET …/6a793f752c88faeba59bba56 bearer 200',
-      'GET …/exports bearer 200',
-      'POST …/exports bearer 200',
-      'POST /api/oauth/revoke basic 200'
-    ])
-    expect(atlas.tokensIssued).toBe(1)
-    expect(atlas.tokens.size).toBe(0)
-    expect(run.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
-  })
-
-  test('credentials from MONGODB_ATLAS_* env variables', async ctx => {
-    const atlas = await emulator({}, ctx)
-    const { 'public-key': _p, 'private-key': _k, 'project-id': _g, ...inputs } = digestInputs(atlas.url)
-    const run = await runAction(inputs, {
-      env: { MONGODB_ATLAS_PUBLIC_API_KEY: API_KEY.publicKey, MONGODB_ATLAS_PRIVATE_API_KEY: API_KEY.privateKey, MONGODB_ATLAS_PROJECT_ID: PROJECT_ID }
-    })
-    expect(run.exitCode).toBe(0)
-    expect(atlas.jobs).toHaveLength(1)
   })
 
   test('latest: the newest completed non-fallback snapshot, listed out of order; 5 requests in all', async ctx => {
@@ -196,5 +175,71 @@ describe.concurrent('waiting', () => {
     expect(run.outputs.state).toBe(pollsOf(atlas).length > 0 ? 'InProgress' : 'Queued')
     // At most one poll per interval, the last one on the deadline.
     expect(pollsOf(atlas).length).toBeLessThanOrEqual(3)
+  })
+})
+
+describe.concurrent('a wait that ran out is not a failed export', () => {
+  test('red, but the title and headline say the export still runs and the wait stopped, with the job and how to follow it', async ctx => {
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }] }, ctx)
+    const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'wait-timeout': '2s' }))
+    expect(run.exitCode).toBe(1)
+    const id = atlas.jobs[0]?.id as string
+    const { title, message } = failureOf(run)
+    expect(title).toBe('Atlas export still running: the wait stopped (wait-timeout)')
+    expect(message).toContain(`re-run this workflow (the run takes the job over), or give export-job-id: ${id} to a later step with wait: true.`)
+    expect(run.summary).toMatch(/^## ⏳ Atlas export still running: the wait stopped \(wait-timeout\)\n/)
+    expect(run.summary).not.toContain('failed')
+  })
+})
+
+describe.concurrent('where the export lands', () => {
+  test('GCP: gs://, the bucket read once, name and cloud in the summary', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const run = await runAction(digestInputs(atlas.url, { 'export-bucket-id': OTHER_BUCKET_ID }))
+    expect(run.exitCode).toBe(0)
+    const job = atlas.jobs[0]
+    expect(run.outputs).toMatchObject({ 'bucket-name': 'archive-bucket', 'cloud-provider': 'GCP', 'export-url': `gs://archive-bucket/${job?.prefix}` })
+    expect(atlas.apiRequests({ path: /exportBuckets/ }).filter(r => r.auth !== 'none')).toHaveLength(1)
+    expect(run.summary).toContain(`| Export bucket | \`${OTHER_BUCKET_ID}\` (archive-bucket, GCP) |`)
+    expect(run.summary).toContain(`| Destination | \`gs://archive-bucket/${job?.prefix}\` |`)
+  })
+
+  test('Azure: the serviceUrl and the prefix, the container once; a bucket found by name is not read again', async ctx => {
+    const project = standardProject()
+    const azure = '6a79434200000000000000ab'
+    project.buckets.push({
+      _id: azure,
+      bucketName: 'exportcontainer',
+      cloudProvider: 'AZURE',
+      roleId: 'c0123456789abcdef012345e',
+      serviceUrl: 'https://examplestorageaccount.blob.core.windows.net/exportcontainer',
+      tenantId: '4a1f2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'
+    })
+    const atlas = await emulator({ projects: [project] }, ctx)
+    const run = await runAction(digestInputs(atlas.url, { 'export-bucket-id': '', 'export-bucket-name': 'exportcontainer' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['export-url']).toBe(`https://examplestorageaccount.blob.core.windows.net/exportcontainer/${atlas.jobs[0]?.prefix}`)
+    expect(run.outputs['cloud-provider']).toBe('AZURE')
+    expect(atlas.apiRequests({ path: /exportBuckets\/[0-9a-f]{24}$/ })).toEqual([])
+  })
+
+  test('the outputs name the bucket even when the create then fails', async ctx => {
+    const atlas = await emulator({ missingExportRole: true }, ctx)
+    const run = await runAction(digestInputs(atlas.url))
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs).toMatchObject({ 'export-bucket-id': BUCKET_ID, 'bucket-name': 'test-bucket', 'cloud-provider': 'AWS', 'export-url': '' })
+  })
+})
+
+describe.concurrent('custom-data', () => {
+  test('JSON custom-data keeps numbers as written', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const run = await runAction(digestInputs(atlas.url, { 'custom-data': '{"big": 12345678901234567890, "version": 1.10, "ok": true}' }))
+    expect(run.exitCode).toBe(0)
+    expect(atlas.jobs[0]?.customData).toEqual([
+      { key: 'big', value: '12345678901234567890' },
+      { key: 'version', value: '1.10' },
+      { key: 'ok', value: 'true' }
+    ])
   })
 })

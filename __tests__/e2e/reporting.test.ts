@@ -1,10 +1,14 @@
-/** The bundle end to end: job summary, error-code output, one titled annotation, calm logs. */
+/**
+ * What the run reports: the job summary, the annotation's title and words, the log.
+ */
 import { describe, expect, test } from 'vitest'
+import { BUCKET_ID, CLUSTER, digestInputs, LATEST_SNAPSHOT_ID, PROJECT_ID, serviceAccountInputs } from '../../scripts/atlas-emulator/scenario.js'
 import { runAction } from '../../scripts/run-action.js'
-import { BUCKET_ID, CLUSTER, LATEST_SNAPSHOT_ID, PROJECT_ID, digestInputs, serviceAccountInputs } from '../../scripts/atlas-emulator/scenario.js'
-import { failureOf, useEmulator, pollsOf } from './helpers.js'
+import { failureOf, pollsOf, useEmulator, visibleLog } from './helpers.js'
 
 const emulator = useEmulator()
+
+const reason = { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' }
 
 describe.concurrent('job summary', () => {
   test('on success: what was exported where, the snapshot chosen as latest, the custom data', async ctx => {
@@ -71,9 +75,7 @@ describe.concurrent('job summary', () => {
     expect(run.summary).toContain('| State | Failed |')
     // The reason once, where it belongs.
     expect(run.summary.split('The KMS key could not be reached.')).toHaveLength(2)
-    expect(run.summary).toContain(
-      `### What went wrong\n\nExport job ${atlas.jobs[0]?.id} ended Failed: EXPORT_FAILED_KMS: The KMS key could not be reached.`
-    )
+    expect(run.summary).toContain(`### What went wrong\n\nExport job ${atlas.jobs[0]?.id} ended Failed: EXPORT_FAILED_KMS: The KMS key could not be reached.`)
     expect(run.summary).toContain('- Atlas error code: `EXPORT_FAILED_KMS`')
     expect(failureOf(run).message).toContain('EXPORT_FAILED_KMS')
   })
@@ -90,6 +92,35 @@ describe.concurrent('job summary', () => {
     const run = await runAction(digestInputs(atlas.url))
     expect(run.summary).toContain('## 🚀 Atlas snapshot export started (Queued)')
     expect(run.summary).toContain('The export runs on in Atlas')
+  })
+})
+
+describe.concurrent('failures say what kind they are', () => {
+  test('a bad input is not titled as a failure of Atlas', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const run = await runAction(digestInputs(atlas.url, { 'project-id': 'nope' }))
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).title).toBe('Atlas export not started: an input is wrong')
+    expect(run.summary).toMatch(/^## ❌ Atlas snapshot export not started: an input is wrong\n/)
+    expect(run.summary).toContain('**Checking the inputs** failed')
+    expect(atlas.requests).toEqual([])
+  })
+
+  test('a failed export is told as the job that failed, not as a wait that failed', async ctx => {
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'Failed', stateReason: reason }] }, ctx)
+    const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).title).toBe('Atlas export job Failed')
+    expect(run.summary).toMatch(/^## ❌ Atlas export job Failed\n/)
+    expect(run.summary).not.toContain('Waiting for the export job')
+    expect(run.summary).toContain(`### What went wrong\n\nExport job ${atlas.jobs[0]?.id} ended Failed: EXPORT_BUCKET_ACCESS_DENIED`)
+  })
+
+  test('an Atlas refusal keeps its title', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const run = await runAction(digestInputs(atlas.url, { 'cluster-name': 'nope-1' }))
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).title).toBe('Atlas export failed')
   })
 })
 
@@ -116,29 +147,13 @@ test.concurrent('a wait of many polls stays calm: state changes only, each poll 
   expect(pollsOf(atlas)).toHaveLength(7)
 })
 
-describe.concurrent('a cancelled run', () => {
-  test('while waiting: gives the token back, leaves outputs and a summary saying the export goes on', async ctx => {
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, ...Array.from({ length: 50 }, () => ({ state: 'InProgress' }))] }, ctx)
-    const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }), {
-      cancelWhen: { log: /Queued → InProgress/, signal: 'SIGINT' }
-    })
-    const id = atlas.jobs[0]?.id
-    expect(run.exitCode).toBe(130)
-    expect(run.stdout).toContain(`The run was cancelled (SIGINT). Export job ${id} (InProgress) goes on in Atlas; a re-run takes it over.`)
-    expect(run.outputs).toMatchObject({ 'export-job-id': id, state: 'InProgress' })
-    expect(run.summary).toContain('**Waiting for the export job** was interrupted: The run was cancelled (SIGINT).')
-    expect(atlas.tokensIssued).toBe(1)
-    expect(atlas.tokensRevoked).toBe(1)
-    expect(atlas.jobs).toHaveLength(1)
-  })
-
-  test('before the export exists (SIGTERM while the snapshot is taken): says so', async ctx => {
-    const atlas = await emulator({ snapshotTimeline: Array.from({ length: 50 }, () => ({ status: 'inProgress' as const })) }, ctx)
-    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s' }), {
-      cancelWhen: { log: /queued → inProgress/, signal: 'SIGTERM' }
-    })
-    expect(run.exitCode).toBe(130)
-    expect(run.summary).toContain('**Taking the on-demand snapshot** was interrupted: The run was cancelled (SIGTERM) before an export job was created.')
-    expect(atlas.jobs).toHaveLength(0)
+describe.concurrent('nothing escapes run()', () => {
+  test('an unwritable GITHUB_OUTPUT ends in one annotation naming it, no stack trace, no minified source', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const run = await runAction(digestInputs(atlas.url), { env: { GITHUB_OUTPUT: '/nonexistent/dir/output' } })
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).message).toMatch(/^Could not write the step output '\w[\w-]*' \(GITHUB_OUTPUT\): /)
+    expect(visibleLog(run)).not.toMatch(/\n\s+at |node:internal|index\.js:\d+/)
+    expect(run.stderr).toBe('')
   })
 })

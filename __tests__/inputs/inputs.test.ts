@@ -126,7 +126,10 @@ describe('parseInputs', () => {
     [{ 'project-id': '' }, "Input 'project-id' is required"],
     [{ 'project-id': '5F0C0123456789ABCDEF0123' }, "Input 'project-id' must be 24 hexadecimal digits (0-9, a-f); got '5F0C0123456789ABCDEF0123'"],
     [{ 'cluster-name': '' }, "Input 'cluster-name' is required"],
-    [{ 'cluster-name': '-prod' }, "Input 'cluster-name' must be a cluster name as Atlas allows it: a letter or digit, then letters, digits and hyphens, then letters, digits and underscores (no hyphen last); got '-prod'"],
+    [
+      { 'cluster-name': '-prod' },
+      "Input 'cluster-name' must be a cluster name as Atlas allows it: a letter or digit, then letters, digits and hyphens, then letters, digits and underscores (no hyphen last); got '-prod'"
+    ],
     [{ 'cluster-name': 'prod-' }, "Input 'cluster-name' must be a cluster name as Atlas allows it"],
     [{ 'cluster-name': 'prod_a-b' }, "Input 'cluster-name' must be a cluster name as Atlas allows it"],
     [{ 'cluster-name': `a${'-'.repeat(23)}b` }, "Input 'cluster-name' must be a cluster name as Atlas allows it"],

@@ -73,7 +73,13 @@ describe('outputsOf: every output derived from the record', () => {
   })
 
   test('no single-export outputs for a run of several exports', () => {
-    const outputs = outputsOf({ bucket, exports: [{ cluster: 'a', job }, { cluster: 'b', job }] })
+    const outputs = outputsOf({
+      bucket,
+      exports: [
+        { cluster: 'a', job },
+        { cluster: 'b', job }
+      ]
+    })
     expect(outputs['export-job-id']).toBeUndefined()
     expect(outputs['export-url']).toBeUndefined()
   })

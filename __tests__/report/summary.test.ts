@@ -30,10 +30,7 @@ function oneExport(run: Omit<RunRecord, 'exports'>, one: Omit<ExportRecord, 'clu
 
 describe('renderSummary', () => {
   test('a successful export, snapshot chosen as latest', () => {
-    const report = oneExport(
-      { settings, bucket },
-      { snapshot: { id: '6a7943462c88faeba59ccf5f', origin: 'latest', createdAt: '2026-08-10T03:27:08Z' }, job }
-    )
+    const report = oneExport({ settings, bucket }, { snapshot: { id: '6a7943462c88faeba59ccf5f', origin: 'latest', createdAt: '2026-08-10T03:27:08Z' }, job })
     expect(renderSummary(report)).toBe(
       [
         '## ✅ Atlas snapshot export succeeded',
@@ -67,7 +64,7 @@ describe('renderSummary', () => {
           kind: 'atlas-refused',
           stage: 'create',
           message: 'Atlas API 403 IP_ADDRESS_NOT_ON_ACCESS_LIST: IP address 203.0.113.7 is not allowed to access this resource.',
-        errorCode: 'IP_ADDRESS_NOT_ON_ACCESS_LIST',
+          errorCode: 'IP_ADDRESS_NOT_ON_ACCESS_LIST',
           hint: "The API access list must allow this runner's address 203.0.113.7."
         }
       }

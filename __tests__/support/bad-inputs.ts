@@ -10,7 +10,9 @@ export const badValues: Record<string, fc.Arbitrary<string>> = {
   'snapshot-id': fc
     .string({ minLength: 1 })
     .filter(v => v.trim() !== '' && !['latest', 'new'].includes(v.trim().toLowerCase()) && !/^[a-f0-9]{24}$/.test(v.trim())),
-  'cluster-name': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !(/^([a-zA-Z0-9]([a-zA-Z0-9-]){0,21}(?<!-)([\w]{0,42}))$/.test(v.trim()) && v.trim().length <= 64)),
+  'cluster-name': fc
+    .string({ minLength: 1 })
+    .filter(v => v.trim() !== '' && !(/^([a-zA-Z0-9]([a-zA-Z0-9-]){0,21}(?<!-)([\w]{0,42}))$/.test(v.trim()) && v.trim().length <= 64)),
   wait: fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^(true|false|yes|no|on|off)$/i.test(v.trim())),
   envelope: fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^(true|false|yes|no|on|off)$/i.test(v.trim())),
   'wait-timeout': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && badDuration(v, 1_000, 168 * 3_600_000)),

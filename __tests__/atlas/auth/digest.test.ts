@@ -1,6 +1,6 @@
 import DigestClient from 'digest-fetch'
 import { describe, expect, test, vi } from 'vitest'
-import { DigestAuth } from '../../../src/atlas/auth/digest.js'
+import { DigestAuth, digestFetchInternals } from '../../../src/atlas/auth/digest.js'
 import { createTransport } from '../../../src/atlas/transport.js'
 import { findRecorded } from '../../support/recorded.js'
 import { replay } from '../../support/replay-server.js'
@@ -153,5 +153,20 @@ describe('RFC 7616 to the letter', () => {
     const auth = new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport({ timeoutMs: 30_000, env: {} }))
     await expect(auth.send(`${atlas.url}${SNAPSHOTS}`, init)).rejects.toThrow(/asked for Basic authentication, not HTTP Digest/)
     expect(atlas.requests.map(r => r.auth)).toEqual(['none'])
+  })
+})
+
+describe("digest-fetch's internals, the one place they are used", () => {
+  test('its per-nonce state and hash functions are where digestFetchInternals looks', () => {
+    const client = new DigestClient('user', 'pass', { algorithm: 'MD5' })
+    client.parseAuth('Digest realm="r", nonce="abc", qop="auth", algorithm=MD5')
+    const state = digestFetchInternals.state(client)
+    expect(state).toMatchObject({ nonce: 'abc', algorithm: 'MD5' })
+    expect(typeof state.nc).toBe('number')
+    const md5 = client.hashFunc('x')
+    digestFetchInternals.useAlgorithm(client, 'SHA-256')
+    expect(digestFetchInternals.state(client).algorithm).toBe('SHA-256')
+    expect(client.hashFunc('x')).toHaveLength(64)
+    expect(md5).toHaveLength(32)
   })
 })

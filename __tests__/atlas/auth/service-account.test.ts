@@ -22,7 +22,7 @@ async function setup(extra: EmulatorOptions = {}, options: Partial<ServiceAccoun
     transport: createTransport({ timeoutMs: 30_000, env: {} }),
     clock: realClock,
     mask: secret => masked.push(secret),
-    log: { warning: message => void warnings.push(message) },
+    log: { debug: () => undefined, info: () => undefined, warning: message => void warnings.push(message), group: (_t, body) => body() },
     ...options
   })
   return { atlas: emu, auth, masked, warnings }

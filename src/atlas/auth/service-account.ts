@@ -17,7 +17,7 @@ export interface ServiceAccountOptions {
   readonly transport: Transport
   /** Hides a secret from the log from now on (core.setSecret). */
   readonly mask: (secret: string) => void
-  readonly log: Pick<Log, 'warning'>
+  readonly log: Log
   readonly clock: Pick<Clock, 'now'>
 }
 

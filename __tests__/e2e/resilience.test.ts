@@ -1,22 +1,15 @@
 /**
- * Fault injection through the bundle: each fault a real Atlas or network can throw at
- * a run, and what the action does. Every test counts the jobs Atlas ends with.
+ * Trouble that passes costs retries, not the run, and never a second export job: each fault
+ * on its own (the seeded schedules and the load test are their own files).
  */
 import { describe, expect, test } from 'vitest'
-import type { AtlasEmulator, Fault } from '../../scripts/atlas-emulator/emulator.js'
-import { runAction } from '../../scripts/run-action.js'
-import { atlasTime } from '../../scripts/atlas-emulator/emulator.js'
+import { AtlasEmulator, atlasTime, type Fault } from '../../scripts/atlas-emulator/emulator.js'
 import { BUCKET_ID, CLUSTER, digestInputs, LATEST_SNAPSHOT_ID, serviceAccountInputs } from '../../scripts/atlas-emulator/scenario.js'
-import { failureOf, useEmulator, waitedSeconds } from './helpers.js'
+import { runAction } from '../../scripts/run-action.js'
+import { apiError, EXPORTS, failureOf, html, ONE_JOB, posts, SNAPSHOTS, useEmulator, waitedSeconds } from './helpers.js'
 
 const emulator = useEmulator()
-const EXPORTS = /\/backup\/exports$/
-const ONE_JOB = /\/backup\/exports\/[0-9a-f]{24}$/
-const apiError = (status: number, errorCode: string) => ({
-  status,
-  body: JSON.stringify({ detail: `${errorCode} injected`, error: status, errorCode, parameters: [], reason: '' }),
-  headers: { 'X-Error-Code': errorCode }
-})
+
 const digestPosts = (atlas: AtlasEmulator) => atlas.apiRequests({ method: 'POST' }).filter(r => r.auth === 'digest')
 
 describe.concurrent('the create call', () => {
@@ -95,22 +88,6 @@ describe.concurrent('the create call', () => {
     expect(digestPosts(atlas).map(r => r.status)).toEqual([502, 200])
     expect(run.stdout).toMatch(/Nothing was made: sending the create again; retry 1 of 5 in \d\.\ds\./)
   })
-
-  test('a re-run while the export is still going: 409, the active job is taken over and waited for', async ctx => {
-    const atlas = await emulator(
-      { exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }] },
-      ctx
-    )
-    const first = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'wait-timeout': '2s' }))
-    expect(first.exitCode).toBe(1)
-    const rerun = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
-    expect(rerun.exitCode).toBe(0)
-    expect(atlas.jobs).toHaveLength(1)
-    const id = atlas.jobs[0]?.id
-    expect(rerun.stdout).toMatch(new RegExp(`Took over export job ${id}: an export of snapshot \\w+ to this bucket was already (Queued|InProgress); no other was created\\.`))
-    expect(rerun.outputs).toMatchObject({ 'export-job-id': id, state: 'Successful', 'error-code': '' })
-    expect(rerun.summary).toContain('taken over: an export of this snapshot to this bucket was already running')
-  })
 })
 
 describe.concurrent('a long wait stays alive', () => {
@@ -173,46 +150,102 @@ describe.concurrent('a long wait stays alive', () => {
     expect(atlas.apiRequests().filter(r => r.status === 401).length).toBe(atlas.tokensIssued - 1)
     expect(atlas.tokens.size).toBe(0)
   })
+})
 
-  test('a Digest nonce that rotates during the wait is re-challenged, nc restarting at 1', async ctx => {
-    const steps = Array.from({ length: 5 }, () => ({ state: 'InProgress' }))
-    const atlas = await emulator({ nonceMaxUses: 2, exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] }, ctx)
+describe.concurrent('an answer that cannot be read is trouble that passes', () => {
+  test('a poll answered 200 with an HTML page, and one with the wrong shape: the wait goes on to Successful', async ctx => {
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }] }, ctx)
+    atlas.inject({ method: 'GET', path: ONE_JOB, fault: html })
+    atlas.inject({ method: 'GET', path: ONE_JOB, after: 1, fault: { status: 200, body: '{"ok":true}' } })
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
-    expect(atlas.digest.noncesIssued).toBeGreaterThanOrEqual(4)
-    const accepted = atlas
-      .apiRequests()
-      .filter(r => r.status === 200)
-      .map(r => /nc=(\d{8})/.exec(String(r.headers.authorization))?.[1])
-    expect(accepted).toEqual(['00000001', '00000002', '00000001', '00000002', '00000001', '00000002', '00000001', '00000002', '00000001'])
+    expect(run.outputs.state).toBe('Successful')
+    expect(run.stdout).toMatch(
+      /Atlas answered 200 with something unreadable \(not JSON \(text\/html\): Logged out of the corporate portal\) to GET …\/backup\/exports\/[0-9a-f]{24}; retry 1 of 5/
+    )
+    expect(run.stdout).toMatch(/Atlas answered 200 with something unreadable \(not an export job: \{"ok":true\}\) to GET/)
+  })
+
+  test('a snapshot list page of the wrong shape is read again, not taken for an empty cluster', async ctx => {
+    const atlas = await emulator({}, ctx)
+    atlas.inject({ method: 'GET', path: SNAPSHOTS, fault: { status: 200, body: '{"links":[]}' } })
+    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }))
+    expect(run.exitCode).toBe(0)
+    expect(atlas.jobs).toHaveLength(1)
+    expect(run.stdout).toMatch(/not a page of snapshots: \{"links":\[\]\}\) to GET …\/backup\/snapshots; retry 1 of 5/)
+  })
+
+  test('a create that made the job but whose 200 was an HTML page: looked for, found, used; one job', async ctx => {
+    const atlas = await emulator({}, ctx)
+    atlas.inject({ method: 'POST', path: EXPORTS, afterProcessing: true, fault: html })
+    const run = await runAction(digestInputs(atlas.url))
+    expect(run.exitCode).toBe(0)
+    expect(atlas.jobs).toHaveLength(1)
+    expect(posts(atlas)).toHaveLength(1)
+    expect(run.stdout).toContain(`Found export job ${atlas.jobs[0]?.id} (Queued) created by that request: using it.`)
+    expect(run.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
+  })
+
+  test('a create answered 200 with the wrong shape before Atlas acted: nothing found, sent again; one job', async ctx => {
+    const atlas = await emulator({}, ctx)
+    atlas.inject({ method: 'POST', path: EXPORTS, fault: { status: 200, body: '{"status":"ok"}' } })
+    const run = await runAction(digestInputs(atlas.url))
+    expect(run.exitCode).toBe(0)
+    expect(atlas.jobs).toHaveLength(1)
+    expect(posts(atlas)).toHaveLength(2)
+    expect(run.stdout).toMatch(/Nothing was made: sending the create again; retry 1 of 5/)
   })
 })
 
-describe.concurrent('the on-demand snapshot request', () => {
-  test.for<[string, Fault]>([
-    ['a 500 after Atlas took the snapshot', apiError(500, 'UNEXPECTED_ERROR')],
-    ['a reset after Atlas took the snapshot', { reset: true }]
-  ])('%s: found by its description (run and attempt), never a second', async ([_name, fault], ctx) => {
+describe.concurrent('the create backs off like everything else', () => {
+  test('500 four times before Atlas acted: each attempt looks first, waits longer, and the fifth makes the one job', async ctx => {
     const atlas = await emulator({}, ctx)
-    atlas.inject({ method: 'POST', path: /\/backup\/snapshots$/, afterProcessing: true, fault })
-    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s' }))
+    atlas.inject({ method: 'POST', path: EXPORTS, times: 4, fault: apiError(500, 'UNEXPECTED_ERROR') })
+    const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(0)
-    const onDemand = atlas.projects[0]!.clusters.find(c => c.name === 'cluster-989')!.snapshots.filter(s => s.description?.startsWith('atlas-snapshot-export:'))
-    expect(onDemand).toHaveLength(1)
-    expect(run.stdout).toContain(`Found snapshot ${onDemand[0]?.id} (queued) taken by that request: using it.`)
-    expect(atlas.jobs.map(j => j.snapshotId)).toEqual([onDemand[0]?.id])
+    expect(atlas.jobs).toHaveLength(1)
+    expect(posts(atlas).map(r => r.status)).toEqual([500, 500, 500, 500, 200])
+    const retries = run.stdout.split('\n').filter(line => line.startsWith('Nothing was made: sending the create again; retry'))
+    expect(retries.map(line => /retry (\d) of 5/.exec(line)?.[1])).toEqual(['1', '2', '3', '4'])
+    // Waited between attempts (the tests' backoff base is 50 ms: 25-50, 50-100, 100-200, 200-400 ms).
+    const times = posts(atlas).map(r => r.at)
+    const gaps = times.slice(1).map((t, i) => t - (times[i] as number))
+    expect(gaps.every(gap => gap >= 25)).toBe(true)
+  })
+})
+
+describe.concurrent('Retry-After is read strictly', () => {
+  test.for([['1.5'], ['-1'], ['soon']])('Retry-After %s is ignored: the normal backoff applies, never "at once"', async ([value], ctx) => {
+    const atlas = await emulator({}, ctx)
+    atlas.inject({
+      method: 'POST',
+      path: EXPORTS,
+      times: 2,
+      fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': value as string } }
+    })
+    // The real backoff (1 s base): half a second at least, then a second at least.
+    const run = await runAction(digestInputs(atlas.url), { env: { ATLAS_EXPORT_BACKOFF_BASE_MS: '' } })
+    expect(run.exitCode).toBe(0)
+    expect(atlas.jobs).toHaveLength(1)
+    const times = posts(atlas).map(r => r.at)
+    expect(times).toHaveLength(3)
+    expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual(450)
+    expect((times[2] as number) - (times[1] as number)).toBeGreaterThanOrEqual(950)
   })
 
-  test('a 502 before Atlas saw it: nothing found, asked again, one snapshot', async ctx => {
+  test('Retry-After 0, or a date already past, never means "hammer now"', async ctx => {
     const atlas = await emulator({}, ctx)
-    atlas.inject({ method: 'POST', path: /\/backup\/snapshots$/, fault: apiError(502, 'BAD_GATEWAY') })
-    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s' }))
+    const past = new Date(Date.now() - 60_000).toUTCString()
+    atlas.inject({ method: 'GET', path: SNAPSHOTS, fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': '0' } } })
+    atlas.inject({ method: 'GET', path: SNAPSHOTS, fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': past } } })
+    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }), { env: { ATLAS_EXPORT_BACKOFF_BASE_MS: '' } })
     expect(run.exitCode).toBe(0)
-    expect(run.stdout).toMatch(/Nothing was made: sending the snapshot request again; retry 1 of 5 in \d\.\ds\./)
-    expect(
-      atlas.projects[0]!.clusters.find(c => c.name === 'cluster-989')!.snapshots.filter(
-        s => s.snapshotType === 'onDemand' && s.description?.startsWith('atlas-snapshot-export:')
-      )
-    ).toHaveLength(1)
+    const times = atlas
+      .apiRequests({ method: 'GET', path: SNAPSHOTS })
+      .filter(r => r.auth !== 'none')
+      .map(r => r.at)
+    expect(times).toHaveLength(3)
+    expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual(450)
+    expect((times[2] as number) - (times[1] as number)).toBeGreaterThanOrEqual(950)
   })
 })

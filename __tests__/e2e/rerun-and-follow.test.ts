@@ -1,19 +1,18 @@
 /**
- * Look before creating (re-runs and repeated schedules never export a snapshot twice)
- * and export-job-id (start now, wait later), through the bundle.
+ * Re-runs and repeated schedules never export a snapshot twice (the look at the cluster's export
+ * jobs before creating: reuse, take over), and export-job-id follows a job started earlier.
  */
 import { describe, expect, test } from 'vitest'
-import { atlasTime, type AtlasEmulator } from '../../scripts/atlas-emulator/emulator.js'
-import { runAction } from '../../scripts/run-action.js'
+import type { AtlasEmulator } from '../../scripts/atlas-emulator/emulator.js'
 import { BUCKET_ID, CLUSTER, digestInputs, LATEST_SNAPSHOT_ID, PROJECT_ID, serviceAccountInputs } from '../../scripts/atlas-emulator/scenario.js'
-import { failureOf, pollsOf, useEmulator } from './helpers.js'
+import { runAction } from '../../scripts/run-action.js'
+import { EXPORTS, failureOf, hoursAgo, pollsOf, posts, useEmulator } from './helpers.js'
 
 const emulator = useEmulator()
-const EXPORTS = /\/backup\/exports$/
-const hoursAgo = (h: number) => atlasTime(Date.now() - h * 3_600_000)
-const posts = (atlas: AtlasEmulator) => atlas.apiRequests({ method: 'POST', path: EXPORTS }).filter(r => r.auth !== 'none')
+
 const earlier = (atlas: AtlasEmulator, state: string, timeline?: Array<{ state: string }>) =>
   atlas.seedJob({ clusterName: CLUSTER, snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID, createdAt: hoursAgo(3), state, timeline })
+const reason = { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' }
 
 describe.concurrent('looking before creating', () => {
   test('an earlier Successful export of the same snapshot and bucket is reused: nothing created, every output from it, said in log and summary', async ctx => {
@@ -92,6 +91,26 @@ describe.concurrent('looking before creating', () => {
   })
 })
 
+describe.concurrent('a re-run during the export', () => {
+  test('a re-run while the export is still going: 409, the active job is taken over and waited for', async ctx => {
+    const atlas = await emulator(
+      { exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }] },
+      ctx
+    )
+    const first = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'wait-timeout': '2s' }))
+    expect(first.exitCode).toBe(1)
+    const rerun = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
+    expect(rerun.exitCode).toBe(0)
+    expect(atlas.jobs).toHaveLength(1)
+    const id = atlas.jobs[0]?.id
+    expect(rerun.stdout).toMatch(
+      new RegExp(`Took over export job ${id}: an export of snapshot \\w+ to this bucket was already (Queued|InProgress); no other was created\\.`)
+    )
+    expect(rerun.outputs).toMatchObject({ 'export-job-id': id, state: 'Successful', 'error-code': '' })
+    expect(rerun.summary).toContain('taken over: an export of this snapshot to this bucket was already running')
+  })
+})
+
 describe.concurrent('export-job-id: start now, wait later', () => {
   test('a first step starts the export (wait: false); a later one follows it by id to Successful, with no snapshot, list or create call', async ctx => {
     const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }] }, ctx)
@@ -153,5 +172,45 @@ describe.concurrent('export-job-id: start now, wait later', () => {
     expect(message).toContain("Inputs 'export-job-id' and 'snapshot-id: new' conflict")
     expect(message).toContain("Inputs 'export-job-id' and 'dry-run: true' conflict")
     expect(atlas.requests).toEqual([])
+  })
+})
+
+describe.concurrent('export-job-id: a job that had already ended', () => {
+  test.for(['Failed', 'Cancelled'])('%s, without wait: red, error-code from its stateReason, told as already ended', async (state, ctx) => {
+    const atlas = await emulator({}, ctx)
+    const ended = atlas.seedJob({
+      clusterName: CLUSTER,
+      snapshotId: LATEST_SNAPSHOT_ID,
+      exportBucketId: BUCKET_ID,
+      createdAt: hoursAgo(3),
+      state,
+      timeline: [{ state, stateReason: reason }]
+    })
+    const run = await runAction(digestInputs(atlas.url, { 'export-job-id': ended.id, 'snapshot-id': '' }))
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs).toMatchObject({ 'export-job-id': ended.id, state, 'error-code': 'EXPORT_BUCKET_ACCESS_DENIED' })
+    const failure = failureOf(run)
+    expect(failure.title).toBe(`Atlas export job ${state}`)
+    expect(failure.message).toBe(
+      `Export job ${ended.id} had already ended ${state} when this run read it: EXPORT_BUCKET_ACCESS_DENIED: Atlas could not write to the bucket.`
+    )
+    expect(run.summary).toMatch(new RegExp(`^## ❌ Atlas export job had already ended ${state}\\n`))
+    expect(run.summary).not.toContain('🚀')
+  })
+
+  test('Failed, with wait: the same rule, at once, no poll', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const ended = atlas.seedJob({
+      clusterName: CLUSTER,
+      snapshotId: LATEST_SNAPSHOT_ID,
+      exportBucketId: BUCKET_ID,
+      createdAt: hoursAgo(3),
+      state: 'Failed',
+      timeline: [{ state: 'Failed', stateReason: reason }]
+    })
+    const run = await runAction(digestInputs(atlas.url, { 'export-job-id': ended.id, 'snapshot-id': '', wait: 'true', 'poll-interval': '1s' }))
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).message).toContain(`Export job ${ended.id} had already ended Failed when this run read it`)
+    expect(atlas.apiRequests({ method: 'GET', path: /\/exports\/[0-9a-f]{24}$/ }).filter(r => r.auth !== 'none')).toHaveLength(1)
   })
 })
