@@ -9,7 +9,9 @@ const node24 = join(import.meta.dirname, '.node24', 'node_modules', 'node-linux-
 const report = process.env.TEST_REPORT
 // Built from the current src/ by the global setup: the end-to-end tests never run a stale
 // dist/. ACTION_BUNDLE=dist/index.js runs them against another bundle (the committed one).
-const bundle = process.env.ACTION_BUNDLE ? resolve(process.env.ACTION_BUNDLE) : join(import.meta.dirname, '.build', 'bundle', 'index.js')
+const bundle = process.env.ACTION_BUNDLE
+  ? resolve(process.env.ACTION_BUNDLE)
+  : join(import.meta.dirname, '.build', 'bundle', 'index.js')
 
 export default defineConfig({
   test: {
@@ -42,7 +44,11 @@ export default defineConfig({
                 // The load test measures the emulator's rate limiting and the fault schedules
                 // the action's logic, not the runtime: once is enough for both.
                 // local-action runs src/ with its own tsx, not the bundle.
-                exclude: ['__tests__/e2e/resilience-load.test.ts', '__tests__/e2e/resilience-fault-schedules.test.ts', '__tests__/e2e/runtime-local-action.test.ts'],
+                exclude: [
+                  '__tests__/e2e/resilience-load.test.ts',
+                  '__tests__/e2e/resilience-fault-schedules.test.ts',
+                  '__tests__/e2e/runtime-local-action.test.ts'
+                ],
                 env: { ACTION_NODE: node24, ACTION_BUNDLE: bundle }
               }
             }

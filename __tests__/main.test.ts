@@ -17,7 +17,11 @@ describe('run(): a long wait on a fake clock', () => {
   test('a two-hour export polled every 30 s: 240 polls, a calm log, every output, one summary', async () => {
     const clock = fakeClock(START)
     // Queued 20 minutes, then 100 minutes InProgress, then Successful: Atlas moves with time.
-    const steps = [{ state: 'Queued' }, ...Array.from({ length: 5 }, () => ({ state: 'InProgress' })), { state: 'Successful' }]
+    const steps = [
+      { state: 'Queued' },
+      ...Array.from({ length: 5 }, () => ({ state: 'InProgress' })),
+      { state: 'Successful' }
+    ]
     const atlas = await emulator({ exportTimeline: steps, timelineStepMs: 20 * 60_000, now: clock.now })
     const fake = fakeRunner(digestInputs(atlas.url, { wait: 'true', 'wait-timeout': '3h' }), clock)
     await run(fake.runner)
@@ -31,7 +35,9 @@ describe('run(): a long wait on a fake clock', () => {
     expect(visible).toEqual([
       ...['5m', '10m', '15m'].map(after => expect.stringMatching(new RegExp(`still Queued after ${after}\\.$`))),
       expect.stringMatching(/Queued → InProgress after 20m\.$/),
-      ...Array.from({ length: 19 }, (_, i) => expect.stringMatching(new RegExp(`still InProgress after ${formatDuration((25 + 5 * i) * 60_000)}\\.$`))),
+      ...Array.from({ length: 19 }, (_, i) =>
+        expect.stringMatching(new RegExp(`still InProgress after ${formatDuration((25 + 5 * i) * 60_000)}\\.$`))
+      ),
       expect.stringMatching(/InProgress → Successful after 2h/),
       expect.stringMatching(/is Successful; files under exported_snapshots\//)
     ])
@@ -41,41 +47,69 @@ describe('run(): a long wait on a fake clock', () => {
 
   test('a wait that runs out ends exactly at wait-timeout, not a poll later, with the job still named', async () => {
     const clock = fakeClock(START)
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }], timelineStepMs: 60_000, now: clock.now })
-    const fake = fakeRunner(digestInputs(atlas.url, { wait: 'true', 'wait-timeout': '1h', 'poll-interval': '7m' }), clock)
+    const atlas = await emulator({
+      exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }],
+      timelineStepMs: 60_000,
+      now: clock.now
+    })
+    const fake = fakeRunner(
+      digestInputs(atlas.url, { wait: 'true', 'wait-timeout': '1h', 'poll-interval': '7m' }),
+      clock
+    )
     await run(fake.runner)
     expect(clock.now() - START).toBe(3_600_000)
     // Polls at 7, 14, ... 56 minutes and the last on the deadline itself.
-    expect(atlas.apiRequests({ method: 'GET', path: /exports\/[0-9a-f]{24}$/ }).filter(r => r.auth === 'digest')).toHaveLength(9)
+    expect(
+      atlas.apiRequests({ method: 'GET', path: /exports\/[0-9a-f]{24}$/ }).filter(r => r.auth === 'digest')
+    ).toHaveLength(9)
     expect(fake.failures).toEqual([
       {
         title: 'Atlas export still running: the wait stopped (wait-timeout)',
-        message: expect.stringMatching(/^Stopped waiting after 1h \(wait-timeout\): export job [0-9a-f]{24} is still InProgress\./)
+        message: expect.stringMatching(
+          /^Stopped waiting after 1h \(wait-timeout\): export job [0-9a-f]{24} is still InProgress\./
+        )
       }
     ])
     expect(fake.summaries[0]).toMatch(/^## ⏳ Atlas export still running: the wait stopped \(wait-timeout\)\n/)
-    expect(fake.failures[0]?.message).toContain(`give export-job-id: ${atlas.jobs[0]?.id} to a later step with wait: true`)
+    expect(fake.failures[0]?.message).toContain(
+      `give export-job-id: ${atlas.jobs[0]?.id} to a later step with wait: true`
+    )
     expect(fake.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
   })
 
   test('passing trouble during the wait costs retries, not the run; retries back off on the same clock', async () => {
     const clock = fakeClock(START)
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'Successful' }], timelineStepMs: 10 * 60_000, now: clock.now })
-    atlas.inject({ method: 'GET', path: /exports\/[0-9a-f]{24}$/, times: 8, fault: { status: 503, body: '{"error":503,"errorCode":"SERVICE_UNAVAILABLE"}' } })
+    const atlas = await emulator({
+      exportTimeline: [{ state: 'Queued' }, { state: 'Successful' }],
+      timelineStepMs: 10 * 60_000,
+      now: clock.now
+    })
+    atlas.inject({
+      method: 'GET',
+      path: /exports\/[0-9a-f]{24}$/,
+      times: 8,
+      fault: { status: 503, body: '{"error":503,"errorCode":"SERVICE_UNAVAILABLE"}' }
+    })
     const fake = fakeRunner(digestInputs(atlas.url, { wait: 'true' }), clock)
     await run(fake.runner)
     expect(fake.failures).toEqual([])
     expect(fake.outputs.state).toBe('Successful')
     // Five retries of the first poll (0.75 s, 1.5 s, 3 s, 6 s, 12 s with the fake jitter), then the wait went on.
     expect(clock.sleeps.slice(1, 6)).toEqual([750, 1500, 3000, 6000, 12000])
-    expect(fake.log.lines.info).toContain('This poll failed (Atlas answered 503 SERVICE_UNAVAILABLE); the wait goes on.')
+    expect(fake.log.lines.info).toContain(
+      'This poll failed (Atlas answered 503 SERVICE_UNAVAILABLE); the wait goes on.'
+    )
   })
 })
 
 describe('run(): cancelled', () => {
   test('the summary is written, the wait stops, the token goes back, and nothing else is asked of Atlas', async () => {
     const clock = fakeClock(START)
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }], timelineStepMs: 60_000, now: clock.now })
+    const atlas = await emulator({
+      exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }],
+      timelineStepMs: 60_000,
+      now: clock.now
+    })
     const fake = fakeRunner(serviceAccountInputs(atlas.url, { wait: 'true' }), clock)
     let requestsAtCancel = 0
     const info = fake.log.info
@@ -89,7 +123,9 @@ describe('run(): cancelled', () => {
     await run(fake.runner)
     await new Promise(resolve => setTimeout(resolve, 100))
     expect(fake.summaries).toHaveLength(1)
-    expect(fake.summaries[0]).toMatch(/The run was cancelled \(SIGINT\)\. Export job [0-9a-f]{24} \(Queued\) goes on in Atlas; a re-run takes it over\./)
+    expect(fake.summaries[0]).toMatch(
+      /The run was cancelled \(SIGINT\)\. Export job [0-9a-f]{24} \(Queued\) goes on in Atlas; a re-run takes it over\./
+    )
     expect(atlas.requests.slice(requestsAtCancel).map(r => r.path)).toEqual(['/api/oauth/revoke'])
     expect(atlas.tokens.size).toBe(0)
     expect(fake.failures).toEqual([])

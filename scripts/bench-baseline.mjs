@@ -5,7 +5,15 @@
 // checks, no retries, no outputs.
 import { createHash, randomBytes } from 'node:crypto'
 
-const { ATLAS_URL, ATLAS_PUBLIC_KEY, ATLAS_PRIVATE_KEY, ATLAS_PROJECT_ID, ATLAS_CLUSTER, ATLAS_SNAPSHOT_ID, ATLAS_BUCKET_ID } = process.env
+const {
+  ATLAS_URL,
+  ATLAS_PUBLIC_KEY,
+  ATLAS_PRIVATE_KEY,
+  ATLAS_PROJECT_ID,
+  ATLAS_CLUSTER,
+  ATLAS_SNAPSHOT_ID,
+  ATLAS_BUCKET_ID
+} = process.env
 const path = `/api/atlas/v2/groups/${ATLAS_PROJECT_ID}/clusters/${ATLAS_CLUSTER}/backup/exports`
 const type = 'application/vnd.atlas.2023-01-01+json'
 const body = JSON.stringify({ snapshotId: ATLAS_SNAPSHOT_ID, exportBucketId: ATLAS_BUCKET_ID })
@@ -26,7 +34,12 @@ const [realm, nonce, cnonce] = [param('realm'), param('nonce'), randomBytes(8).t
 const ha1 = md5(`${ATLAS_PUBLIC_KEY}:${realm}:${ATLAS_PRIVATE_KEY}`)
 const authorization = (method, nc, uri = path) =>
   `Digest username="${ATLAS_PUBLIC_KEY}", realm="${realm}", nonce="${nonce}", uri="${uri}", qop=auth, nc=${nc}, cnonce="${cnonce}", response="${md5(`${ha1}:${nonce}:${nc}:${cnonce}:auth:${md5(`${method}:${uri}`)}`)}", algorithm=MD5`
-const bucket = await send('GET', { Authorization: authorization('GET', '00000001', bucketPath) }, bucketPath, 'application/vnd.atlas.2024-05-30+json')
+const bucket = await send(
+  'GET',
+  { Authorization: authorization('GET', '00000001', bucketPath) },
+  bucketPath,
+  'application/vnd.atlas.2024-05-30+json'
+)
 if (bucket.status !== 200 || !(await bucket.json()).bucketName) process.exit(1)
 const list = await send('GET', { Authorization: authorization('GET', '00000002') })
 const jobs = await list.json()

@@ -72,7 +72,11 @@ function timeBaseline(url: string): Promise<number> {
   const started = process.hrtime.bigint()
   const child = spawn(process.execPath, [join(ROOT, 'scripts', 'bench-baseline.mjs')], { env, stdio: 'ignore' })
   return new Promise((resolve, reject) =>
-    child.on('close', code => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`baseline exited ${code}`))))
+    child.on('close', code =>
+      code === 0
+        ? resolve(Number(process.hrtime.bigint() - started) / 1e6)
+        : reject(new Error(`baseline exited ${code}`))
+    )
   )
 }
 
@@ -111,30 +115,48 @@ function alreadyExported(atlas: AtlasEmulator): void {
 }
 
 const POLLS = 4
-const waitingTimeline = [{ state: 'Queued' }, ...Array.from({ length: POLLS - 1 }, () => ({ state: 'InProgress' })), { state: 'Successful' }]
+const waitingTimeline = [
+  { state: 'Queued' },
+  ...Array.from({ length: POLLS - 1 }, () => ({ state: 'InProgress' })),
+  { state: 'Successful' }
+]
 
 // Every run reads its bucket once (where the export lands: name, cloud) and, before
 // creating, looks at the export list once (is this snapshot already exported there?):
 // both are part of the minimum of every scenario.
 const rows: Row[] = [
-  await requestsFor('API key (Digest), explicit snapshot: challenge + bucket + export list + POST', 4, url => digestInputs(url)),
+  await requestsFor('API key (Digest), explicit snapshot: challenge + bucket + export list + POST', 4, url =>
+    digestInputs(url)
+  ),
   await requestsFor('API key (Digest), `latest`: challenge + bucket + snapshot list + export list + POST', 5, url =>
     digestInputs(url, { 'snapshot-id': 'latest' })
   ),
   await requestsFor('API key (Digest), bucket by name: challenge + bucket list + export list + POST', 4, url =>
     digestInputs(url, { 'export-bucket-id': '', 'export-bucket-name': 'test-bucket' })
   ),
-  await requestsFor('service account: token + bucket + export list + POST + revoke', 5, url => serviceAccountInputs(url)),
-  await requestsFor(`API key, waiting ${POLLS} polls: 4 + 1 per poll`, 4 + POLLS, url => digestInputs(url, { wait: 'true', 'poll-interval': '1s' }), {
-    exportTimeline: waitingTimeline
-  }),
+  await requestsFor('service account: token + bucket + export list + POST + revoke', 5, url =>
+    serviceAccountInputs(url)
+  ),
+  await requestsFor(
+    `API key, waiting ${POLLS} polls: 4 + 1 per poll`,
+    4 + POLLS,
+    url => digestInputs(url, { wait: 'true', 'poll-interval': '1s' }),
+    {
+      exportTimeline: waitingTimeline
+    }
+  ),
   await requestsFor(
     `service account, waiting ${POLLS} polls: 5 + 1 per poll`,
     5 + POLLS,
     url => serviceAccountInputs(url, { wait: 'true', 'poll-interval': '1s' }),
     { exportTimeline: waitingTimeline }
   ),
-  await requestsFor('API key, already exported (if-exported: reuse): challenge + bucket + export list', 3, url => digestInputs(url), { seed: alreadyExported }),
+  await requestsFor(
+    'API key, already exported (if-exported: reuse): challenge + bucket + export list',
+    3,
+    url => digestInputs(url),
+    { seed: alreadyExported }
+  ),
   await requestsFor(
     'API key, export-job-id without wait: challenge + the job + its bucket',
     3,
@@ -148,10 +170,13 @@ const { bundle, baseline } = await coldStart()
 const size = statSync(BUNDLE).size
 
 const over = rows.filter(row => row.requests > row.minimum)
-console.log(`## Benchmark (${quick ? 'quick: 1 iteration' : `median of ${iterations}`}, Node ${process.version}, local emulator)\n`)
+console.log(
+  `## Benchmark (${quick ? 'quick: 1 iteration' : `median of ${iterations}`}, Node ${process.version}, local emulator)\n`
+)
 console.log('| scenario | requests | minimum | over |')
 console.log('|---|---:|---:|---:|')
-for (const row of rows) console.log(`| ${row.scenario} | ${row.requests} | ${row.minimum} | ${row.requests - row.minimum} |`)
+for (const row of rows)
+  console.log(`| ${row.scenario} | ${row.requests} | ${row.minimum} | ${row.requests - row.minimum} |`)
 console.log(`| waiting, per poll | ${perPoll} | 1 | ${perPoll - 1} |`)
 console.log(
   `| waiting, per hour at the default poll-interval (${DEFAULT_POLL_SECONDS}s) | ${(3600 / DEFAULT_POLL_SECONDS) * perPoll} | ${3600 / DEFAULT_POLL_SECONDS} | ${(3600 / DEFAULT_POLL_SECONDS) * (perPoll - 1)} |`

@@ -18,13 +18,23 @@ const emulator = await startEmulator(
       { state: 'Queued' },
       { state: 'InProgress', exportStatus: { exportedCollections: 1, totalCollections: 3 } },
       failed
-        ? { state: 'Failed', stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' } }
+        ? {
+            state: 'Failed',
+            stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' }
+          }
         : { state: 'Successful', exportStatus: { exportedCollections: 3, totalCollections: 3 } }
     ]
   })
 )
-const settings = { 'snapshot-id': 'latest', wait: 'true', 'poll-interval': '1s', 'custom-data': 'purpose=demo\nticket=OPS-1234' }
-const inputs = args.has('--service-account') ? serviceAccountInputs(emulator.url, settings) : digestInputs(emulator.url, settings)
+const settings = {
+  'snapshot-id': 'latest',
+  wait: 'true',
+  'poll-interval': '1s',
+  'custom-data': 'purpose=demo\nticket=OPS-1234'
+}
+const inputs = args.has('--service-account')
+  ? serviceAccountInputs(emulator.url, settings)
+  : digestInputs(emulator.url, settings)
 
 console.log(`Local Atlas emulator on ${emulator.url}`)
 console.log(
@@ -38,7 +48,8 @@ await emulator.close()
 const section = (title: string): void => console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 60 - title.length))}`)
 section('step log (as the runner shows it, debug lines hidden)')
 for (const line of run.stdout.split('\n')) {
-  if (line === '' || line.startsWith('::debug::') || line.startsWith('::add-mask::') || line === '::endgroup::') continue
+  if (line === '' || line.startsWith('::debug::') || line.startsWith('::add-mask::') || line === '::endgroup::')
+    continue
   console.log(line.replace(/^::group::/, '▼ ').replace(/%0A/g, '\n'))
 }
 if (run.stderr.trim()) console.log(run.stderr)
@@ -47,5 +58,7 @@ for (const [name, value] of Object.entries(run.outputs)) console.log(`${name.pad
 section('job summary (markdown)')
 console.log(run.summary.trim() || '(none)')
 section('result')
-console.log(`exit code ${run.exitCode}; ${emulator.requests.length} requests reached Atlas; ${emulator.jobs.length} export job(s)`)
+console.log(
+  `exit code ${run.exitCode}; ${emulator.requests.length} requests reached Atlas; ${emulator.jobs.length} export job(s)`
+)
 process.exitCode = failed ? (run.exitCode === 1 ? 0 : 1) : (run.exitCode ?? 1)

@@ -11,4 +11,5 @@ import { standardOptions } from './atlas-emulator/scenario.js'
 const port = Number(process.argv[2] ?? 4242)
 const emulator = await startEmulator(standardOptions(), port)
 console.log(`Atlas emulator listening on ${emulator.url}`)
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void emulator.close().then(() => process.exit(0)))
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void emulator.close().then(() => process.exit(0)))

@@ -11,7 +11,8 @@ const stats = JSON.parse(readFileSync(join(root, '.build', 'ncc-stats.json'), 'u
 const packages = new Set()
 const visit = modules => {
   for (const module of modules ?? []) {
-    for (const match of String(module.name ?? '').matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)) packages.add(match[1])
+    for (const match of String(module.name ?? '').matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g))
+      packages.add(match[1])
     visit(module.modules)
   }
 }

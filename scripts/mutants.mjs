@@ -14,7 +14,7 @@ const MUTANTS = [
     file: 'src/atlas/pages.ts',
     from: 'pageNum <= MAX_PAGES; pageNum++',
     to: 'pageNum <= 1; pageNum++',
-    tests: ['__tests__/operations.test.ts', '__tests__/e2e/snapshot-bucket-dry-run.test.ts']
+    tests: ['__tests__/backup/snapshots.test.ts', '__tests__/e2e/bucket-by-name.test.ts']
   },
   {
     promise: 'no redirect is followed (credentials stay home)',
@@ -25,45 +25,45 @@ const MUTANTS = [
   },
   {
     promise: 'Digest nc restarts at 1 for every nonce',
-    file: 'src/atlas/digest-auth.ts',
-    from: 'if (this.state.nonce !== previousNonce) this.state.nc = 1',
+    file: 'src/atlas/auth/digest.ts',
+    from: 'if (digestFetchInternals.state(this).nonce !== previousNonce) this.nc = 1',
     to: '',
-    tests: ['__tests__/atlas/digest-auth.test.ts']
+    tests: ['__tests__/atlas/auth/digest.test.ts']
   },
   {
     promise: 'Digest nc is sent as hex',
-    file: 'src/atlas/digest-auth.ts',
+    file: 'src/atlas/auth/digest.ts',
     from: 'state.nc = nc.toString(16)',
     to: 'state.nc = nc',
-    tests: ['__tests__/atlas/digest-auth.test.ts']
+    tests: ['__tests__/atlas/auth/digest.test.ts']
   },
   {
     promise: 'secret inputs are masked before anything else',
-    file: 'src/inputs.ts',
+    file: 'src/inputs/inputs.ts',
     from: 'if (secret) runner.mask(secret)',
     to: 'if (secret && !secret) runner.mask(secret)',
-    tests: ['__tests__/inputs.test.ts']
+    tests: ['__tests__/inputs/inputs.test.ts']
   },
   {
     promise: 'the service-account token is masked on arrival',
-    file: 'src/atlas/service-account-auth.ts',
+    file: 'src/atlas/auth/service-account.ts',
     from: '    this.options.mask(value)\n',
     to: '\n',
-    tests: ['__tests__/atlas/service-account-auth.test.ts']
+    tests: ['__tests__/atlas/auth/service-account.test.ts']
   },
   {
     promise: 'after a lost answer, only a job created since the attempt is ours',
     file: 'src/backup/export-jobs.ts',
     from: "sameExport(job, request) && Date.parse(job.createdAt ?? '') >= from",
     to: 'sameExport(job, request) && from === from',
-    tests: ['__tests__/e2e/faults.test.ts']
+    tests: ['__tests__/e2e/resilience.test.ts']
   },
   {
     promise: 'a create that may have reached Atlas is looked for before it is sent again (no duplicate job)',
     file: 'src/atlas/client.ts',
-    from: 'const made = await lookup.find(since)',
+    from: 'const made = await lookup.find(this, since)',
     to: 'const made = undefined as T | undefined',
-    tests: ['__tests__/atlas/client.test.ts', '__tests__/e2e/faults.test.ts']
+    tests: ['__tests__/atlas/client.test.ts', '__tests__/e2e/resilience.test.ts']
   },
   {
     promise: 'the create backs off between attempts',
@@ -74,10 +74,10 @@ const MUTANTS = [
   },
   {
     promise: 'a wait ends only at wait-timeout (passing trouble does not end it)',
-    file: 'src/wait.ts',
+    file: 'src/flow/polling.ts',
     from: 'if (!options.isTransient?.(error)) throw error',
     to: 'throw error',
-    tests: ['__tests__/wait.test.ts']
+    tests: ['__tests__/flow/polling.test.ts']
   },
   {
     promise: 'Retry-After is read strictly',
@@ -95,73 +95,108 @@ const MUTANTS = [
   },
   {
     promise: 'text from the server never starts a workflow command',
-    file: 'src/log.ts',
+    file: 'src/runner/log.ts',
     from: 'return text.replace(CONTROL,',
     to: 'return text || text.replace(CONTROL,',
-    tests: ['__tests__/log.test.ts']
+    tests: ['__tests__/runner/log.test.ts']
   },
   {
     promise: "action.yml's defaults and the parser's agree",
-    file: 'src/inputs.ts',
+    file: 'src/inputs/inputs.ts',
     from: 'duration(value, 3_600_000, 1_000, MAX_WAIT_MS)',
     to: 'duration(value, 7_200_000, 1_000, MAX_WAIT_MS)',
-    tests: ['__tests__/inputs.test.ts']
+    tests: ['__tests__/inputs/inputs.test.ts']
   },
   {
     promise: 'a Successful earlier export of the same snapshot and bucket is reused, not exported again',
     file: 'src/backup/export-jobs.ts',
     from: "if (done && ifExported === 'reuse')",
     to: "if (done && ifExported !== 'reuse')",
-    tests: ['__tests__/export-decision.test.ts', '__tests__/e2e/look-first.test.ts']
+    tests: ['__tests__/backup/export-jobs.test.ts', '__tests__/e2e/rerun-and-follow.test.ts']
   },
   {
     promise: 'an active export of the same snapshot and bucket is taken over, never created again',
     file: 'src/backup/export-jobs.ts',
     from: "if (active) return { kind: 'take-over', job: active }",
     to: '',
-    tests: ['__tests__/export-decision.test.ts']
+    tests: ['__tests__/backup/export-jobs.test.ts']
   },
   {
     promise: 'the hint names the role of the call Atlas refused',
     file: 'src/backup/export-jobs.ts',
     from: 'role: ROLE.backupManager,',
     to: 'role: ROLE.exportOperator,',
-    tests: ['__tests__/e2e/honest.test.ts']
+    tests: ['__tests__/e2e/atlas-errors.test.ts']
   },
   {
     promise: 'a refused credential fails at signing in, whatever the run was doing',
-    file: 'src/main.ts',
-    from: "if (isSignInFailure(error)) report.stage = 'sign-in'",
-    to: '',
-    tests: ['__tests__/e2e/honest.test.ts', '__tests__/e2e/reporting.test.ts']
+    file: 'src/report/failure.ts',
+    from: "stage: isSignInFailure(error) ? 'sign-in' : stage,",
+    to: 'stage,',
+    tests: ['__tests__/report/failure.test.ts', '__tests__/e2e/credentials.test.ts']
   },
   {
     promise: 'a wait that ran out is titled as still running, not as a failed export',
-    file: 'src/main.ts',
-    from: 'return { title: STILL_RUNNING, message: error.message }',
-    to: 'return { title: FAILED, message: error.message }',
+    file: 'src/report/failure.ts',
+    from: "if (error instanceof WaitTimeoutError && error.runningJob) return { kind: 'still-running', stage, message }",
+    to: '',
     tests: ['__tests__/main.test.ts']
   },
   {
     promise: 'an Azure export-url names the container once',
-    file: 'src/destination.ts',
+    file: 'src/report/destination.ts',
     from: "container === '' ?",
     to: 'true ?',
-    tests: ['__tests__/destination.test.ts']
+    tests: ['__tests__/report/destination.test.ts']
   },
   {
     promise: 'text from the server never starts a workflow command (through the bundle)',
-    file: 'src/log.ts',
+    file: 'src/runner/log.ts',
     from: 'info: message => core.info(plain(message)),',
     to: 'info: message => core.info(message),',
-    tests: ['__tests__/e2e/trouble.test.ts']
+    tests: ['__tests__/e2e/secrets-and-injection.test.ts']
   },
   {
     promise: 'latest skips snapshots that cannot be exported',
     file: 'src/backup/snapshots.ts',
     from: 'if (whyNotExportable(snapshot)) continue',
     to: '',
-    tests: ['__tests__/operations.test.ts']
+    tests: ['__tests__/backup/snapshots.test.ts']
+  },
+  {
+    promise: 'a job that ended Failed or Cancelled fails the step, on every path (export-job-id without wait too)',
+    file: 'src/flow/export-cluster.ts',
+    from: "failIfEndedWithoutExport(started.job, started.origin === 'followed')",
+    to: 'void started',
+    tests: ['__tests__/e2e/rerun-and-follow.test.ts']
+  },
+  {
+    promise: "the look before creating reads the cluster's export jobs, in a dry run too",
+    file: 'src/backup/export-jobs.ts',
+    from: 'return decideExport(await listExportJobs(client, cluster), request, ifExported)',
+    to: 'return decideExport([], request, ifExported)',
+    tests: ['__tests__/e2e/dry-run.test.ts']
+  },
+  {
+    promise: 'a bad input is told as a bad input, not as a failure of Atlas',
+    file: 'src/report/failure.ts',
+    from: "if (error instanceof InputError) return { kind: 'bad-input', stage, message }",
+    to: '',
+    tests: ['__tests__/report/failure.test.ts', '__tests__/e2e/reporting.test.ts']
+  },
+  {
+    promise: "a cluster name is checked by Atlas's own rule (underscores allowed)",
+    file: 'src/inputs/inputs.ts',
+    from: 'const CLUSTER_NAME = /^([a-zA-Z0-9]([a-zA-Z0-9-]){0,21}(?<!-)([\\w]{0,42}))$/',
+    to: 'const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/',
+    tests: ['__tests__/inputs/inputs.test.ts']
+  },
+  {
+    promise: 'outputs are derived from the record: export-url once the prefix is known',
+    file: 'src/report/outputs.ts',
+    from: "exportUrl(bucket, job?.prefix) ?? ''",
+    to: "exportUrl(bucket, undefined) ?? ''",
+    tests: ['__tests__/report/outputs.test.ts']
   }
 ]
 
@@ -177,7 +212,11 @@ for (const mutant of MUTANTS.filter(m => !only || m.promise.includes(only))) {
   }
   writeFileSync(path, original.replace(mutant.from, mutant.to))
   try {
-    const result = spawnSync('npx', ['vitest', 'run', '--project', 'node20', ...mutant.tests], { cwd: root, encoding: 'utf8' })
+    const result = spawnSync(
+      'npx',
+      ['vitest', 'run', '--project', 'unit', '--project', 'bundle-on-node20', ...mutant.tests],
+      { cwd: root, encoding: 'utf8' }
+    )
     const killed = result.status !== 0
     if (!killed) survived++
     console.log(`${killed ? 'killed  ' : 'SURVIVED'} ${mutant.promise} (${mutant.file})`)

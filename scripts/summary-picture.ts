@@ -20,7 +20,12 @@ const emulator = await startEmulator(
   })
 )
 const run = await runAction(
-  digestInputs(emulator.url, { 'snapshot-id': 'latest', wait: 'true', 'poll-interval': '1s', 'custom-data': 'purpose=nightly\nticket=OPS-1234' })
+  digestInputs(emulator.url, {
+    'snapshot-id': 'latest',
+    wait: 'true',
+    'poll-interval': '1s',
+    'custom-data': 'purpose=nightly\nticket=OPS-1234'
+  })
 )
 await emulator.close()
 if (run.exitCode !== 0) throw new Error(`the run failed:\n${run.stdout}`)
@@ -35,7 +40,9 @@ function runs(cell: string): Array<{ text: string; code: boolean }> {
   return cell
     .split(/(`[^`]+`)/)
     .filter(Boolean)
-    .map(part => (part.startsWith('`') ? { text: part.slice(1, -1), code: true } : { text: part.replace(/\\\|/g, '|'), code: false }))
+    .map(part =>
+      part.startsWith('`') ? { text: part.slice(1, -1), code: true } : { text: part.replace(/\\\|/g, '|'), code: false }
+    )
 }
 
 function width(cell: string): number {
@@ -62,7 +69,9 @@ function textAt(x: number, y: number, cell: string, weight = 'normal'): string {
 
 const lines = run.summary.split('\n')
 const heading = (lines.find(l => l.startsWith('## ')) ?? '').slice(3)
-const rows = lines.filter(l => l.startsWith('| ') && !l.startsWith('|---')).map(l => l.slice(2, -2).split(/ (?<!\\)\| /))
+const rows = lines
+  .filter(l => l.startsWith('| ') && !l.startsWith('|---'))
+  .map(l => l.slice(2, -2).split(/ (?<!\\)\| /))
 const paragraphs = lines.filter(l => l !== '' && !l.startsWith('|') && !l.startsWith('#'))
 const first = Math.max(...rows.map(r => width(r[0] ?? ''))) + 26
 const second = Math.max(...rows.map(r => width(r[1] ?? ''))) + 26
@@ -81,7 +90,8 @@ const parts: string[] = [
 ]
 rows.forEach((row, i) => {
   const y = tableTop + i * rowHeight
-  if (i % 2 === 1) parts.push(`<rect x="${pad}" y="${y}" width="${first + second}" height="${rowHeight}" fill="#f6f8fa"/>`)
+  if (i % 2 === 1)
+    parts.push(`<rect x="${pad}" y="${y}" width="${first + second}" height="${rowHeight}" fill="#f6f8fa"/>`)
   parts.push(`<rect x="${pad}" y="${y}" width="${first}" height="${rowHeight}" fill="none" stroke="#d1d9e0"/>`)
   parts.push(`<rect x="${pad + first}" y="${y}" width="${second}" height="${rowHeight}" fill="none" stroke="#d1d9e0"/>`)
   parts.push(

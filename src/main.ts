@@ -77,7 +77,7 @@ function record(runner: Runner, recorder: Recorder, change: (record: RunRecord) 
   }
 }
 
-/** The end of a run: one annotation per failure (hint on its own line, no stack trace), the job document, the summary. */
+/** The end of a run: an annotation per failure (no stack trace), the job document, the summary. */
 async function report(runner: Runner, record: RunRecord): Promise<void> {
   const failures = record.failure ? [record.failure] : record.exports.flatMap(e => (e.failure ? [e.failure] : []))
   for (const failure of failures) {

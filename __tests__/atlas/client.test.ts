@@ -6,7 +6,14 @@ import { classify } from '../../src/atlas/retry.js'
 import { ConnectionError, createTransport, USER_AGENT } from '../../src/atlas/transport.js'
 import { realClock } from '../../src/runner/clock.js'
 import { startEmulator, type AtlasEmulator } from '../../scripts/atlas-emulator/emulator.js'
-import { API_KEY, BUCKET_ID, CLUSTER, LATEST_SNAPSHOT_ID, PROJECT_ID, standardOptions } from '../../scripts/atlas-emulator/scenario.js'
+import {
+  API_KEY,
+  BUCKET_ID,
+  CLUSTER,
+  LATEST_SNAPSHOT_ID,
+  PROJECT_ID,
+  standardOptions
+} from '../../scripts/atlas-emulator/scenario.js'
 
 const BACKUP = `/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup`
 
@@ -18,7 +25,11 @@ afterEach(async () => {
 const sleeps: number[] = []
 const infos: string[] = []
 
-async function client(envelope = false, warnings: string[] = [], extra: Partial<AtlasClientOptions> = {}): Promise<AtlasClient> {
+async function client(
+  envelope = false,
+  warnings: string[] = [],
+  extra: Partial<AtlasClientOptions> = {}
+): Promise<AtlasClient> {
   emu = await startEmulator(standardOptions())
   sleeps.length = 0
   infos.length = 0
@@ -27,7 +38,12 @@ async function client(envelope = false, warnings: string[] = [], extra: Partial<
     auth: new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport({ timeoutMs: 30_000, env: {} })),
     envelope,
     requestTimeoutMs: 30_000,
-    log: { debug: () => undefined, info: message => void infos.push(message), warning: message => void warnings.push(message), group: (_t, body) => body() },
+    log: {
+      debug: () => undefined,
+      info: message => void infos.push(message),
+      warning: message => void warnings.push(message),
+      group: (_t, body) => body()
+    },
     clock: { ...realClock, random: () => 0.5, sleep: async ms => void sleeps.push(ms) },
     ...extra
   })
@@ -56,7 +72,9 @@ describe('AtlasClient', () => {
     const atlas = await client()
     const error = await atlas.call({ ...create, version: '2022-01-01' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AtlasError)
-    expect((error as AtlasError).message).toBe('Atlas API 406 INVALID_VERSION_DATE: Invalid accept header or version date.')
+    expect((error as AtlasError).message).toBe(
+      'Atlas API 406 INVALID_VERSION_DATE: Invalid accept header or version date.'
+    )
     expect((error as AtlasError).hint).toMatch(/update the action/)
   })
 
@@ -71,21 +89,34 @@ describe('AtlasClient', () => {
   test('with envelope=true an error answered as HTTP 200 is still the error it wraps', async () => {
     const atlas = await client(true)
     const error = await atlas
-      .call({ method: 'GET', path: `/api/atlas/v2/groups/${PROJECT_ID}/clusters/nope/backup/exports`, version: '2023-01-01' })
+      .call({
+        method: 'GET',
+        path: `/api/atlas/v2/groups/${PROJECT_ID}/clusters/nope/backup/exports`,
+        version: '2023-01-01'
+      })
       .catch((e: unknown) => e)
-    expect((error as AtlasError).message).toBe(`Atlas API 404 CLUSTER_NOT_FOUND: No cluster named nope exists in group ${PROJECT_ID}.`)
+    expect((error as AtlasError).message).toBe(
+      `Atlas API 404 CLUSTER_NOT_FOUND: No cluster named nope exists in group ${PROJECT_ID}.`
+    )
     expect(emu.requests.at(-1)?.status).toBe(200)
   })
 
   test('with envelope=true a list keeps its results', async () => {
     const atlas = await client(true)
-    const page = await atlas.call<{ results: unknown[] }>({ method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' })
+    const page = await atlas.call<{ results: unknown[] }>({
+      method: 'GET',
+      path: `${BACKUP}/snapshots`,
+      version: '2023-01-01'
+    })
     expect(page.results).toHaveLength(5)
   })
 
   test('a 200 whose body is not JSON is unreadable, not a verdict: named with the status, never taken for a create that failed', async () => {
     const atlas = await client()
-    emu.inject({ path: /exports$/, fault: { status: 200, body: '{"id":"6a79', headers: { 'Content-Type': 'application/vnd.atlas.2023-01-01+json' } } })
+    emu.inject({
+      path: /exports$/,
+      fault: { status: 200, body: '{"id":"6a79', headers: { 'Content-Type': 'application/vnd.atlas.2023-01-01+json' } }
+    })
     const error = await atlas.call(create).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UnreadableAnswerError)
     expect(classify(error)).toBe('ambiguous')
@@ -96,24 +127,40 @@ describe('AtlasClient', () => {
 
   test('missing headers: a 401 without a challenge is a plain 401 (no loop); a 200 without a content type still parses', async () => {
     const atlas = await client()
-    emu.inject({ beforeAuth: true, path: /exports$/, fault: { status: 401, body: '', headers: { 'Content-Type': '' } } })
+    emu.inject({
+      beforeAuth: true,
+      path: /exports$/,
+      fault: { status: 401, body: '', headers: { 'Content-Type': '' } }
+    })
     const error = await atlas.call(create).catch((e: unknown) => e)
     expect((error as AtlasError).message).toBe('Atlas API 401: Unauthorized')
     expect(emu.requests).toHaveLength(1)
     emu.inject({ path: /snapshots$/, fault: { status: 200, body: '{"results":[]}', headers: { 'Content-Type': '' } } })
-    await expect(atlas.call({ method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' })).resolves.toEqual({ results: [] })
+    await expect(atlas.call({ method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' })).resolves.toEqual({
+      results: []
+    })
   })
 
   test('a redirect is not followed: the host it names never hears from the action', async () => {
     const atlas = await client()
     const elsewhere = await startEmulator({})
     try {
-      emu.inject({ path: /exports$/, fault: { status: 302, body: '', headers: { Location: `${elsewhere.url}/steal` } } })
-      emu.inject({ path: /snapshots$/, fault: { status: 307, body: '', headers: { Location: `${elsewhere.url}/steal` } } })
+      emu.inject({
+        path: /exports$/,
+        fault: { status: 302, body: '', headers: { Location: `${elsewhere.url}/steal` } }
+      })
+      emu.inject({
+        path: /snapshots$/,
+        fault: { status: 307, body: '', headers: { Location: `${elsewhere.url}/steal` } }
+      })
       expect(((await atlas.call(create).catch((e: unknown) => e)) as AtlasError).status).toBe(302)
-      expect(((await atlas.call({ method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' }).catch((e: unknown) => e)) as AtlasError).status).toBe(
-        307
-      )
+      expect(
+        (
+          (await atlas
+            .call({ method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' })
+            .catch((e: unknown) => e)) as AtlasError
+        ).status
+      ).toBe(307)
       expect(elsewhere.requests).toEqual([])
     } finally {
       await elsewhere.close()
@@ -131,7 +178,9 @@ describe('AtlasClient', () => {
     emu.inject({ path: /snapshots$/, times: 2, fault: { status: 200, body: '{"results":[]}', headers } })
     await atlas.call({ method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' })
     await atlas.call({ method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' })
-    expect(warnings).toEqual(['Atlas API version 2023-01-01 is deprecated and will be removed on Sun, 1 Jun 2025 00:00:00 GMT: update this action.'])
+    expect(warnings).toEqual([
+      'Atlas API version 2023-01-01 is deprecated and will be removed on Sun, 1 Jun 2025 00:00:00 GMT: update this action.'
+    ])
   })
 
   test('a refused connection says where and why, and that the request never left', async () => {
@@ -144,13 +193,18 @@ describe('AtlasClient', () => {
     )
     expect((error as ConnectionError).mayHaveReachedServer).toBe(false)
     expect(infos).toHaveLength(5)
-    expect(infos[0]).toMatch(/^Could not reach Atlas \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) to POST …\/backup\/exports; retry 1 of 5 in 0\.8s\.$/)
+    expect(infos[0]).toMatch(
+      /^Could not reach Atlas \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) to POST …\/backup\/exports; retry 1 of 5 in 0\.8s\.$/
+    )
   })
 })
 
 describe('the retry policy', () => {
   const list = { method: 'GET', path: `${BACKUP}/snapshots`, version: '2023-01-01' } as const
-  const json = (status: number, errorCode: string): { status: number; body: string; headers: Record<string, string> } => ({
+  const json = (
+    status: number,
+    errorCode: string
+  ): { status: number; body: string; headers: Record<string, string> } => ({
     status,
     body: JSON.stringify({ error: status, errorCode, detail: errorCode.toLowerCase(), parameters: [], reason: '' }),
     headers: { 'X-Error-Code': errorCode }
@@ -183,7 +237,10 @@ describe('the retry policy', () => {
   test('a read is retried after 500, 502, 504 and a reset; the attempts are bounded', async () => {
     const atlas = await client()
     emu.inject({ path: /snapshots$/, fault: json(500, 'UNEXPECTED_ERROR') })
-    emu.inject({ path: /snapshots$/, fault: { status: 502, body: '<html>bad gateway</html>', headers: { 'Content-Type': 'text/html' } } })
+    emu.inject({
+      path: /snapshots$/,
+      fault: { status: 502, body: '<html>bad gateway</html>', headers: { 'Content-Type': 'text/html' } }
+    })
     emu.inject({ path: /snapshots$/, fault: { reset: true } })
     emu.inject({ path: /snapshots$/, fault: json(504, 'GATEWAY_TIMEOUT') })
     await atlas.call(list)
@@ -205,7 +262,9 @@ describe('the retry policy', () => {
 
   test('4xx answers are final at once', async () => {
     const atlas = await client()
-    const error = await atlas.call({ ...list, path: `/api/atlas/v2/groups/${PROJECT_ID}/clusters/nope/backup/snapshots` }).catch((e: unknown) => e)
+    const error = await atlas
+      .call({ ...list, path: `/api/atlas/v2/groups/${PROJECT_ID}/clusters/nope/backup/snapshots` })
+      .catch((e: unknown) => e)
     expect((error as AtlasError).status).toBe(404)
     expect(sleeps).toEqual([])
   })
@@ -216,14 +275,18 @@ describe('the retry policy', () => {
     const error = await atlas.call(list).catch((e: unknown) => e)
     expect((error as AtlasError).status).toBe(429)
     expect(sleeps).toEqual([])
-    expect(infos).toEqual(["Atlas answered 429 RATE_LIMITED to GET …/backup/snapshots; not retried: the run's time (wait-timeout) is spent."])
+    expect(infos).toEqual([
+      "Atlas answered 429 RATE_LIMITED to GET …/backup/snapshots; not retried: the run's time (wait-timeout) is spent."
+    ])
   })
 
   test('a request that hangs is abandoned after the request timeout and retried', async () => {
     const atlas = await client(false, [], { requestTimeoutMs: 300 })
     emu.inject({ path: /snapshots$/, fault: { hang: true } })
     await atlas.call(list)
-    expect(infos[0]).toBe('Could not reach Atlas (no answer within 0.3s) to GET …/backup/snapshots; retry 1 of 5 in 0.8s.')
+    expect(infos[0]).toBe(
+      'Could not reach Atlas (no answer within 0.3s) to GET …/backup/snapshots; retry 1 of 5 in 0.8s.'
+    )
   })
 })
 
@@ -279,7 +342,12 @@ describe('a create, never made twice, backing off like every call', () => {
 
   test("the run's deadline stops a read's retries, not those of a create that started before it", async () => {
     const atlas = await client(false, [], { deadline: Date.now() + 200 })
-    emu.inject({ path: /exports$/, method: 'POST', times: 2, fault: { ...json(503, 'SERVICE_UNAVAILABLE'), headers: { 'Retry-After': '3' } } })
+    emu.inject({
+      path: /exports$/,
+      method: 'POST',
+      times: 2,
+      fault: { ...json(503, 'SERVICE_UNAVAILABLE'), headers: { 'Retry-After': '3' } }
+    })
     const bounded = await atlas.call(create).catch((e: unknown) => e)
     expect((bounded as AtlasError).status).toBe(503)
     expect(infos.at(-1)).toMatch(/not retried: the run's time \(wait-timeout\) is spent\.$/)

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest'
 import { AtlasError, describe as describeError, excerpt, hintFor } from '../../src/atlas/errors.js'
 import { findRecorded } from '../support/recorded.js'
 
-const json = (headers: Record<string, string> = {}): Headers => new Headers({ 'content-type': 'application/json', ...headers })
+const json = (headers: Record<string, string> = {}): Headers =>
+  new Headers({ 'content-type': 'application/json', ...headers })
 
 describe('AtlasError', () => {
   test('the recorded CLUSTER_NOT_FOUND 404 reads as Atlas said it', () => {
@@ -15,7 +16,9 @@ describe('AtlasError', () => {
       body: recorded.body,
       authKind: 'digest'
     })
-    expect(error.message).toBe('Atlas API 404 CLUSTER_NOT_FOUND: No cluster named cluster-989 exists in group b0123456789abcdef012345b.')
+    expect(error.message).toBe(
+      'Atlas API 404 CLUSTER_NOT_FOUND: No cluster named cluster-989 exists in group b0123456789abcdef012345b.'
+    )
     expect(error.status).toBe(404)
     expect(error.errorCode).toBe('CLUSTER_NOT_FOUND')
     expect(error.parameters).toEqual(['cluster-989', 'b0123456789abcdef012345b'])
@@ -53,19 +56,32 @@ describe('describe', () => {
 
   test('a null parameters list and a missing detail fall back sensibly', () => {
     const body = '{"error":404,"errorCode":"UNEXPECTED_ERROR","parameters":null,"reason":"Not Found"}'
-    expect(describeError(404, JSON.parse(body), body, json())).toEqual({ errorCode: 'UNEXPECTED_ERROR', detail: 'Not Found', parameters: [] })
+    expect(describeError(404, JSON.parse(body), body, json())).toEqual({
+      errorCode: 'UNEXPECTED_ERROR',
+      detail: 'Not Found',
+      parameters: []
+    })
   })
 
   test('an HTML page from a proxy gives its type and a short plain-text excerpt, and X-Error-Code if any', () => {
     const body = `<html><head><style>p{}</style><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>${'x'.repeat(400)}</body></html>`
-    const facts = describeError(502, undefined, body, new Headers({ 'content-type': 'text/html; charset=utf-8', 'x-error-code': 'GATEWAY' }))
+    const facts = describeError(
+      502,
+      undefined,
+      body,
+      new Headers({ 'content-type': 'text/html; charset=utf-8', 'x-error-code': 'GATEWAY' })
+    )
     expect(facts.errorCode).toBe('GATEWAY')
     expect(facts.detail.startsWith('non-JSON response (text/html): 502 Bad Gateway Bad Gateway xxx')).toBe(true)
     expect(facts.detail.length).toBeLessThan(200)
   })
 
   test('an empty body says the reason phrase', () => {
-    expect(describeError(503, undefined, '', new Headers())).toEqual({ errorCode: undefined, detail: 'Service Unavailable', parameters: [] })
+    expect(describeError(503, undefined, '', new Headers())).toEqual({
+      errorCode: undefined,
+      detail: 'Service Unavailable',
+      parameters: []
+    })
   })
 
   test('excerpt folds white space and cuts long text', () => {

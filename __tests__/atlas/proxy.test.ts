@@ -19,7 +19,8 @@ describe('proxyFor: the proxy of a request, from the env the run was given', () 
   })
 
   test('loopback is never proxied', () => {
-    for (const url of ['http://127.0.0.1:9/x', 'http://localhost:9/x', 'http://[::1]:9/x']) expect(via({ HTTP_PROXY: 'http://p:1' }, url)).toBeUndefined()
+    for (const url of ['http://127.0.0.1:9/x', 'http://localhost:9/x', 'http://[::1]:9/x'])
+      expect(via({ HTTP_PROXY: 'http://p:1' }, url)).toBeUndefined()
   })
 
   test('NO_PROXY: a host, a domain with or without its dot, host:port, *', () => {

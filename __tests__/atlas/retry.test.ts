@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest'
 import { AtlasError, UnreadableAnswerError } from '../../src/atlas/errors.js'
-import { backoffDelay, classify, DEFAULT_RETRY_POLICY, parseRetryAfter, retryPolicyFrom } from '../../src/atlas/retry.js'
+import {
+  backoffDelay,
+  classify,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  retryPolicyFrom
+} from '../../src/atlas/retry.js'
 import { ConnectionError } from '../../src/atlas/transport.js'
 
 const NOW = Date.parse('2026-12-01T10:00:00Z')
@@ -29,8 +35,12 @@ describe('parseRetryAfter reads RFC 9110 and nothing else', () => {
 describe('backoffDelay', () => {
   test('exponential with equal jitter: between half and all of base * 2^(n-1), capped', () => {
     const policy = DEFAULT_RETRY_POLICY
-    expect([1, 2, 3, 4, 5, 6, 7].map(n => backoffDelay(n, undefined, policy, () => 0))).toEqual([500, 1000, 2000, 4000, 8000, 15000, 15000])
-    expect([1, 2, 3, 4, 5, 6, 7].map(n => backoffDelay(n, undefined, policy, () => 0.999999))).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000])
+    expect([1, 2, 3, 4, 5, 6, 7].map(n => backoffDelay(n, undefined, policy, () => 0))).toEqual([
+      500, 1000, 2000, 4000, 8000, 15000, 15000
+    ])
+    expect([1, 2, 3, 4, 5, 6, 7].map(n => backoffDelay(n, undefined, policy, () => 0.999999))).toEqual([
+      1000, 2000, 4000, 8000, 16000, 30000, 30000
+    ])
   })
 
   test('Retry-After is a floor, with up to half again of jitter', () => {
@@ -41,7 +51,14 @@ describe('backoffDelay', () => {
 
 describe('classify', () => {
   const atlas = (status: number) =>
-    new AtlasError({ status, method: 'GET', url: 'https://cloud.mongodb.com/x', responseHeaders: new Headers(), body: '{}', authKind: 'digest' })
+    new AtlasError({
+      status,
+      method: 'GET',
+      url: 'https://cloud.mongodb.com/x',
+      responseHeaders: new Headers(),
+      body: '{}',
+      authKind: 'digest'
+    })
   test.for<[string, unknown, string]>([
     ['429', atlas(429), 'safe'],
     ['503', atlas(503), 'safe'],
@@ -66,6 +83,10 @@ describe('retryPolicyFrom', () => {
     expect(retryPolicyFrom({})).toBe(DEFAULT_RETRY_POLICY)
     expect(retryPolicyFrom({ ATLAS_EXPORT_BACKOFF_BASE_MS: 'x' })).toBe(DEFAULT_RETRY_POLICY)
     expect(retryPolicyFrom({ ATLAS_EXPORT_BACKOFF_BASE_MS: '5000' })).toBe(DEFAULT_RETRY_POLICY)
-    expect(retryPolicyFrom({ ATLAS_EXPORT_BACKOFF_BASE_MS: '50' })).toEqual({ ...DEFAULT_RETRY_POLICY, baseDelayMs: 50, maxDelayMs: 1_500 })
+    expect(retryPolicyFrom({ ATLAS_EXPORT_BACKOFF_BASE_MS: '50' })).toEqual({
+      ...DEFAULT_RETRY_POLICY,
+      baseDelayMs: 50,
+      maxDelayMs: 1_500
+    })
   })
 })

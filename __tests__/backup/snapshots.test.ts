@@ -4,9 +4,20 @@ import { recordingLog } from '../support/recording-log.js'
 import { AtlasClient } from '../../src/atlas/client.js'
 import { DigestAuth } from '../../src/atlas/auth/digest.js'
 import { createTransport } from '../../src/atlas/transport.js'
-import { getExportJob, isTerminal, listExportJobs, type ExportJob, type ExportRequest } from '../../src/backup/export-jobs.js'
+import {
+  getExportJob,
+  isTerminal,
+  listExportJobs,
+  type ExportJob,
+  type ExportRequest
+} from '../../src/backup/export-jobs.js'
 import { findLatestSnapshot, pickLatestSnapshot, type Snapshot } from '../../src/backup/snapshots.js'
-import { atlasTime, startEmulator, type AtlasEmulator, type EmuSnapshot } from '../../scripts/atlas-emulator/emulator.js'
+import {
+  atlasTime,
+  startEmulator,
+  type AtlasEmulator,
+  type EmuSnapshot
+} from '../../scripts/atlas-emulator/emulator.js'
 import { findRecorded, loadRecorded, type Recorded } from '../support/recorded.js'
 import { replay } from '../support/replay-server.js'
 import {
@@ -34,7 +45,12 @@ function clientFor(url: string): AtlasClient {
 }
 
 describe('pickLatestSnapshot', () => {
-  const s = (id: string, createdAt: string | undefined, status = 'completed', snapshotType = 'scheduled'): Snapshot => ({ id, createdAt, status, snapshotType })
+  const s = (
+    id: string,
+    createdAt: string | undefined,
+    status = 'completed',
+    snapshotType = 'scheduled'
+  ): Snapshot => ({ id, createdAt, status, snapshotType })
 
   test('newest completed, non-fallback snapshot by createdAt, whatever the list order', () => {
     const list = [
@@ -51,7 +67,9 @@ describe('pickLatestSnapshot', () => {
   })
 
   test('nothing eligible is undefined', () => {
-    expect(pickLatestSnapshot([s('f', '2026-08-10T03:00:00Z', 'completed', 'fallback'), s('q', undefined, 'queued')])).toBeUndefined()
+    expect(
+      pickLatestSnapshot([s('f', '2026-08-10T03:00:00Z', 'completed', 'fallback'), s('q', undefined, 'queued')])
+    ).toBeUndefined()
     expect(pickLatestSnapshot([])).toBeUndefined()
   })
 
@@ -107,7 +125,9 @@ describe('export operations against the emulator', () => {
 
   test('a cluster with only a fallback snapshot has no latest', async () => {
     emu = await startEmulator(standardOptions())
-    expect(await findLatestSnapshot(clientFor(emu.url), { projectId: PROJECT_ID, clusterName: EMPTY_CLUSTER })).toBeUndefined()
+    expect(
+      await findLatestSnapshot(clientFor(emu.url), { projectId: PROJECT_ID, clusterName: EMPTY_CLUSTER })
+    ).toBeUndefined()
   })
 
   test('create, get and list of export jobs', async () => {
@@ -118,15 +138,28 @@ describe('export operations against the emulator', () => {
       { key: 'b', value: '2' },
       { key: 'a', value: '1' }
     ]
-    const { job: created } = await createExport(client, cluster, { snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID, customData })
-    expect(created).toMatchObject({ snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID, state: 'Queued', customData })
+    const { job: created } = await createExport(client, cluster, {
+      snapshotId: LATEST_SNAPSHOT_ID,
+      exportBucketId: BUCKET_ID,
+      customData
+    })
+    expect(created).toMatchObject({
+      snapshotId: LATEST_SNAPSHOT_ID,
+      exportBucketId: BUCKET_ID,
+      state: 'Queued',
+      customData
+    })
     expect((await getExportJob(client, cluster, created.id)).state).toBe('InProgress')
     expect((await listExportJobs(client, cluster)).map(j => j.id)).toEqual([created.id])
   })
 })
 
 /** The create call alone, as Atlas records it (startExport would list first). */
-async function createExport(client: AtlasClient, cluster: { projectId: string; clusterName: string }, request: ExportRequest) {
+async function createExport(
+  client: AtlasClient,
+  cluster: { projectId: string; clusterName: string },
+  request: ExportRequest
+) {
   const path = `/api/atlas/v2/groups/${cluster.projectId}/clusters/${cluster.clusterName}/backup/exports`
   return { job: await client.call<ExportJob>({ method: 'POST', path, version: '2023-01-01', body: request }) }
 }
@@ -142,7 +175,12 @@ describe('replaying recorded Atlas responses', () => {
         `Watch_create_job__GET_api_atlas_v2_groups_b0123456789abcdef012345b_clusters_cluster-989_backup_exports_6a7945592c88faeba59d5e8e_${n}`
       )
     )
-    const server = await replay([challenge(), findRecorded(exportsDir, 'Create_job__POST'), ...watch, findRecorded(exportsDir, 'List_jobs__GET')])
+    const server = await replay([
+      challenge(),
+      findRecorded(exportsDir, 'Create_job__POST'),
+      ...watch,
+      findRecorded(exportsDir, 'List_jobs__GET')
+    ])
     try {
       const client = clientFor(server.url)
       const cluster = { projectId: PROJECT_ID, clusterName: 'cluster-989' }
@@ -151,7 +189,11 @@ describe('replaying recorded Atlas responses', () => {
         exportBucketId: '6a794342c0eb9e7a17729455',
         customData: []
       })
-      expect(job).toMatchObject({ id: '6a7945592c88faeba59d5e8e', state: 'Queued', prefix: expect.stringMatching(/^exported_snapshots\//) })
+      expect(job).toMatchObject({
+        id: '6a7945592c88faeba59d5e8e',
+        state: 'Queued',
+        prefix: expect.stringMatching(/^exported_snapshots\//)
+      })
       const states: string[] = []
       let current = job
       while (!isTerminal(current.state)) {
@@ -171,11 +213,18 @@ describe('replaying recorded Atlas responses', () => {
   test('the recorded CLUSTER_NOT_FOUND 404 fails the call with Atlas words', async () => {
     const server = await replay([
       challenge(),
-      loadRecorded(`${exportsDir}/ExportJobs__GET_api_atlas_v2_groups_b0123456789abcdef012345b_clusters_cluster-989_5.snaphost`)
+      loadRecorded(
+        `${exportsDir}/ExportJobs__GET_api_atlas_v2_groups_b0123456789abcdef012345b_clusters_cluster-989_5.snaphost`
+      )
     ])
     try {
-      const error = await listExportJobs(clientFor(server.url), { projectId: PROJECT_ID, clusterName: 'cluster-989' }).catch((e: unknown) => e)
-      expect((error as Error).message).toBe('Atlas API 404 CLUSTER_NOT_FOUND: No cluster named cluster-989 exists in group b0123456789abcdef012345b.')
+      const error = await listExportJobs(clientFor(server.url), {
+        projectId: PROJECT_ID,
+        clusterName: 'cluster-989'
+      }).catch((e: unknown) => e)
+      expect((error as Error).message).toBe(
+        'Atlas API 404 CLUSTER_NOT_FOUND: No cluster named cluster-989 exists in group b0123456789abcdef012345b.'
+      )
     } finally {
       await server.close()
     }

@@ -2,7 +2,13 @@
  * What Atlas said, when it says no: status, errorCode, detail, and what to do.
  */
 import { describe, expect, test } from 'vitest'
-import { digestInputs, LATEST_SNAPSHOT_ID, OTHER_BUCKET_ID, PROJECT_ID, serviceAccountInputs } from '../../scripts/atlas-emulator/scenario.js'
+import {
+  digestInputs,
+  LATEST_SNAPSHOT_ID,
+  OTHER_BUCKET_ID,
+  PROJECT_ID,
+  serviceAccountInputs
+} from '../../scripts/atlas-emulator/scenario.js'
 import { runAction } from '../../scripts/run-action.js'
 import { failureOf, useEmulator, visibleLog } from './helpers.js'
 
@@ -30,10 +36,17 @@ describe.concurrent('Atlas errors fail the step with status, errorCode, detail a
       parameters: ['customData'],
       reason: 'Bad Request'
     })
-    atlas.inject({ method: 'POST', path: /exports$/, fault: { status: 400, body, headers: { 'X-Error-Code': 'INVALID_ATTRIBUTE' } } })
+    atlas.inject({
+      method: 'POST',
+      path: /exports$/,
+      fault: { status: 400, body, headers: { 'X-Error-Code': 'INVALID_ATTRIBUTE' } }
+    })
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(1)
-    expect(failureOf(run)).toEqual({ title: 'Atlas export failed', message: 'Atlas API 400 INVALID_ATTRIBUTE: Invalid attribute customData specified.' })
+    expect(failureOf(run)).toEqual({
+      title: 'Atlas export failed',
+      message: 'Atlas API 400 INVALID_ATTRIBUTE: Invalid attribute customData specified.'
+    })
     expect(run.outputs['error-code']).toBe('INVALID_ATTRIBUTE')
     expect(run.outputs['export-job-id']).toBeUndefined()
   })
@@ -61,7 +74,9 @@ describe.concurrent('Atlas errors fail the step with status, errorCode, detail a
     const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'cluster-name': 'prod' }))
     expect(run.exitCode).toBe(1)
-    expect(failureOf(run).message).toBe(`Atlas API 404 CLUSTER_NOT_FOUND: No cluster named prod exists in group ${PROJECT_ID}.`)
+    expect(failureOf(run).message).toBe(
+      `Atlas API 404 CLUSTER_NOT_FOUND: No cluster named prod exists in group ${PROJECT_ID}.`
+    )
     expect(run.outputs['error-code']).toBe('CLUSTER_NOT_FOUND')
   })
 
@@ -78,7 +93,13 @@ describe.concurrent('Atlas errors fail the step with status, errorCode, detail a
 
   test('500: Atlas failed', async ctx => {
     const atlas = await emulator({}, ctx)
-    const body = JSON.stringify({ detail: 'Unexpected error.', error: 500, errorCode: 'UNEXPECTED_ERROR', parameters: [], reason: 'Internal Server Error' })
+    const body = JSON.stringify({
+      detail: 'Unexpected error.',
+      error: 500,
+      errorCode: 'UNEXPECTED_ERROR',
+      parameters: [],
+      reason: 'Internal Server Error'
+    })
     atlas.inject({ method: 'POST', path: /exports$/, times: 10, fault: { status: 500, body } })
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(1)
@@ -96,7 +117,11 @@ describe.concurrent('Atlas errors fail the step with status, errorCode, detail a
       method: 'POST',
       path: /exports$/,
       times: 10,
-      fault: { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'Content-Type': 'text/html' } }
+      fault: {
+        status: 502,
+        body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+        headers: { 'Content-Type': 'text/html' }
+      }
     })
     const run = await runAction(digestInputs(atlas.url))
     expect(failureOf(run).message).toBe('Atlas API 502: non-JSON response (text/html): 502 Bad Gateway')
@@ -106,7 +131,9 @@ describe.concurrent('Atlas errors fail the step with status, errorCode, detail a
     const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'cluster-name': 'prod', envelope: 'true' }))
     expect(atlas.requests.at(-1)?.status).toBe(200)
-    expect(failureOf(run).message).toBe(`Atlas API 404 CLUSTER_NOT_FOUND: No cluster named prod exists in group ${PROJECT_ID}.`)
+    expect(failureOf(run).message).toBe(
+      `Atlas API 404 CLUSTER_NOT_FOUND: No cluster named prod exists in group ${PROJECT_ID}.`
+    )
   })
 })
 
@@ -140,7 +167,13 @@ describe.concurrent('a refused call names its own role', () => {
     const atlas = await emulator({}, ctx)
     const conflict = {
       status: 409,
-      body: JSON.stringify({ detail: 'An export of this snapshot is already running.', error: 409, errorCode: 'CONFLICT', parameters: [], reason: 'Conflict' })
+      body: JSON.stringify({
+        detail: 'An export of this snapshot is already running.',
+        error: 409,
+        errorCode: 'CONFLICT',
+        parameters: [],
+        reason: 'Conflict'
+      })
     }
     atlas.inject({ method: 'POST', path: /\/backup\/exports$/, fault: conflict })
     atlas.inject({ method: 'GET', path: /\/backup\/exports$/, after: 1, times: 100, fault: refused })
@@ -148,7 +181,9 @@ describe.concurrent('a refused call names its own role', () => {
     expect(run.exitCode).toBe(1)
     const { message } = failureOf(run)
     expect(message).toContain('Atlas API 403 USER_UNAUTHORIZED')
-    expect(message).toContain('(asked after the create was refused: Atlas API 409 CONFLICT: An export of this snapshot is already running.)')
+    expect(message).toContain(
+      '(asked after the create was refused: Atlas API 409 CONFLICT: An export of this snapshot is already running.)'
+    )
     expect(message).toContain('Project Backup Manager')
   })
 })

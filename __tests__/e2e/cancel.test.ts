@@ -10,13 +10,18 @@ const emulator = useEmulator()
 
 describe.concurrent('a cancelled run', () => {
   test('while waiting: gives the token back, leaves outputs and a summary saying the export goes on', async ctx => {
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, ...Array.from({ length: 50 }, () => ({ state: 'InProgress' }))] }, ctx)
+    const atlas = await emulator(
+      { exportTimeline: [{ state: 'Queued' }, ...Array.from({ length: 50 }, () => ({ state: 'InProgress' }))] },
+      ctx
+    )
     const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }), {
       cancelWhen: { log: /Queued → InProgress/, signal: 'SIGINT' }
     })
     const id = atlas.jobs[0]?.id
     expect(run.exitCode).toBe(130)
-    expect(run.stdout).toContain(`The run was cancelled (SIGINT). Export job ${id} (InProgress) goes on in Atlas; a re-run takes it over.`)
+    expect(run.stdout).toContain(
+      `The run was cancelled (SIGINT). Export job ${id} (InProgress) goes on in Atlas; a re-run takes it over.`
+    )
     expect(run.outputs).toMatchObject({ 'export-job-id': id, state: 'InProgress' })
     expect(run.summary).toContain('**Waiting for the export job** was interrupted: The run was cancelled (SIGINT).')
     expect(atlas.tokensIssued).toBe(1)
@@ -25,12 +30,17 @@ describe.concurrent('a cancelled run', () => {
   })
 
   test('before the export exists (SIGTERM while the snapshot is taken): says so', async ctx => {
-    const atlas = await emulator({ snapshotTimeline: Array.from({ length: 50 }, () => ({ status: 'inProgress' as const })) }, ctx)
+    const atlas = await emulator(
+      { snapshotTimeline: Array.from({ length: 50 }, () => ({ status: 'inProgress' as const })) },
+      ctx
+    )
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s' }), {
       cancelWhen: { log: /queued → inProgress/, signal: 'SIGTERM' }
     })
     expect(run.exitCode).toBe(130)
-    expect(run.summary).toContain('**Taking the on-demand snapshot** was interrupted: The run was cancelled (SIGTERM) before an export job was created.')
+    expect(run.summary).toContain(
+      '**Taking the on-demand snapshot** was interrupted: The run was cancelled (SIGTERM) before an export job was created.'
+    )
     expect(atlas.jobs).toHaveLength(0)
   })
 })
@@ -38,7 +48,10 @@ describe.concurrent('a cancelled run', () => {
 describe.concurrent('cancelled means cancelled', () => {
   test('SIGINT during a wait with a slow revoke: summary first, no poll and no new token after it, exit 130 well before 7.5 s', async ctx => {
     const atlas = await emulator(
-      { tokenLifetimeSeconds: 3600, exportTimeline: [{ state: 'Queued' }, ...Array.from({ length: 30 }, () => ({ state: 'InProgress' }))] },
+      {
+        tokenLifetimeSeconds: 3600,
+        exportTimeline: [{ state: 'Queued' }, ...Array.from({ length: 30 }, () => ({ state: 'InProgress' }))]
+      },
       ctx
     )
     atlas.inject({ path: /\/api\/oauth\/revoke$/, beforeAuth: true, times: 5, fault: { hang: true } })

@@ -14,7 +14,9 @@ describe.concurrent('a credential', () => {
     const atlas = await emulator({}, ctx)
     const run = await runAction(serviceAccountInputs(atlas.url))
     expect(run.exitCode).toBe(0)
-    expect(atlas.requests.map(r => `${r.method} ${r.path.replace(/\/api\/atlas\/v2\/.*\//, '…/')} ${r.auth} ${r.status}`)).toEqual([
+    expect(
+      atlas.requests.map(r => `${r.method} ${r.path.replace(/\/api\/atlas\/v2\/.*\//, '…/')} ${r.auth} ${r.status}`)
+    ).toEqual([
       'POST /api/oauth/token basic 200',
       'GET …/6a793f752c88faeba59bba56 bearer 200',
       'GET …/exports bearer 200',
@@ -30,7 +32,11 @@ describe.concurrent('a credential', () => {
     const atlas = await emulator({}, ctx)
     const { 'public-key': _p, 'private-key': _k, 'project-id': _g, ...inputs } = digestInputs(atlas.url)
     const run = await runAction(inputs, {
-      env: { MONGODB_ATLAS_PUBLIC_API_KEY: API_KEY.publicKey, MONGODB_ATLAS_PRIVATE_API_KEY: API_KEY.privateKey, MONGODB_ATLAS_PROJECT_ID: PROJECT_ID }
+      env: {
+        MONGODB_ATLAS_PUBLIC_API_KEY: API_KEY.publicKey,
+        MONGODB_ATLAS_PRIVATE_API_KEY: API_KEY.privateKey,
+        MONGODB_ATLAS_PROJECT_ID: PROJECT_ID
+      }
     })
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
@@ -63,7 +69,9 @@ describe.concurrent('a refused credential', () => {
 describe.concurrent('the stage that failed is the real one', () => {
   test('a wrong private key: signing in failed, not choosing the snapshot', async ctx => {
     const atlas = await emulator({}, ctx)
-    const run = await runAction(digestInputs(atlas.url, { 'private-key': `${API_KEY.privateKey}x`, 'snapshot-id': 'latest' }))
+    const run = await runAction(
+      digestInputs(atlas.url, { 'private-key': `${API_KEY.privateKey}x`, 'snapshot-id': 'latest' })
+    )
     expect(run.exitCode).toBe(1)
     expect(run.summary).toContain('**Signing in to Atlas** failed: Atlas API 401')
   })

@@ -31,7 +31,11 @@ describe.concurrent('Digest by the letter of RFC 7616', () => {
 
   test('a Basic challenge gets a clear error and no credentials', async ctx => {
     const atlas = await emulator({}, ctx)
-    atlas.inject({ beforeAuth: true, times: 5, fault: { status: 401, body: '', headers: { 'WWW-Authenticate': 'Basic realm="intranet"' } } })
+    atlas.inject({
+      beforeAuth: true,
+      times: 5,
+      fault: { status: 401, body: '', headers: { 'WWW-Authenticate': 'Basic realm="intranet"' } }
+    })
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toMatch(/^The server asked for Basic authentication, not HTTP Digest/)
@@ -43,7 +47,10 @@ describe.concurrent('Digest by the letter of RFC 7616', () => {
 describe.concurrent('a nonce that rotates', () => {
   test('a Digest nonce that rotates during the wait is re-challenged, nc restarting at 1', async ctx => {
     const steps = Array.from({ length: 5 }, () => ({ state: 'InProgress' }))
-    const atlas = await emulator({ nonceMaxUses: 2, exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] }, ctx)
+    const atlas = await emulator(
+      { nonceMaxUses: 2, exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] },
+      ctx
+    )
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
     expect(atlas.digest.noncesIssued).toBeGreaterThanOrEqual(4)
@@ -51,6 +58,16 @@ describe.concurrent('a nonce that rotates', () => {
       .apiRequests()
       .filter(r => r.status === 200)
       .map(r => /nc=(\d{8})/.exec(String(r.headers.authorization))?.[1])
-    expect(accepted).toEqual(['00000001', '00000002', '00000001', '00000002', '00000001', '00000002', '00000001', '00000002', '00000001'])
+    expect(accepted).toEqual([
+      '00000001',
+      '00000002',
+      '00000001',
+      '00000002',
+      '00000001',
+      '00000002',
+      '00000001',
+      '00000002',
+      '00000001'
+    ])
   })
 })

@@ -30,7 +30,11 @@ describe.concurrent('dry-run', () => {
       `clusters/${CLUSTER}/backup/snapshots`,
       `clusters/${CLUSTER}/backup/exports`
     ])
-    expect(run.outputs).toMatchObject({ 'snapshot-id': LATEST_SNAPSHOT_ID, 'export-bucket-id': BUCKET_ID, 'error-code': '' })
+    expect(run.outputs).toMatchObject({
+      'snapshot-id': LATEST_SNAPSHOT_ID,
+      'export-bucket-id': BUCKET_ID,
+      'error-code': ''
+    })
     expect(run.outputs['export-job-id']).toBeUndefined()
     expect(run.stdout).toContain(
       `Dry run: a real run would create an export job of snapshot ${LATEST_SNAPSHOT_ID} to bucket ${BUCKET_ID}; nothing was created.`
@@ -44,21 +48,31 @@ describe.concurrent('dry-run', () => {
     const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'dry-run': 'true', 'snapshot-id': QUEUED_SNAPSHOT_ID }))
     expect(run.exitCode).toBe(1)
-    expect(failureOf(run).message).toBe(`Snapshot ${QUEUED_SNAPSHOT_ID} of ${CLUSTER} cannot be exported: its status is queued, not completed.`)
+    expect(failureOf(run).message).toBe(
+      `Snapshot ${QUEUED_SNAPSHOT_ID} of ${CLUSTER} cannot be exported: its status is queued, not completed.`
+    )
     expect(atlas.apiRequests({ method: 'POST' })).toHaveLength(0)
   })
 
   test('a given snapshot that does not exist fails with what Atlas said', async ctx => {
     const atlas = await emulator({}, ctx)
-    const run = await runAction(digestInputs(atlas.url, { 'dry-run': 'true', 'snapshot-id': '6a7999992c88faeba59d0000' }))
-    expect(failureOf(run).message).toBe(`Atlas API 404 SNAPSHOT_NOT_FOUND: No snapshot with ID 6a7999992c88faeba59d0000 exists for cluster ${CLUSTER}.`)
+    const run = await runAction(
+      digestInputs(atlas.url, { 'dry-run': 'true', 'snapshot-id': '6a7999992c88faeba59d0000' })
+    )
+    expect(failureOf(run).message).toBe(
+      `Atlas API 404 SNAPSHOT_NOT_FOUND: No snapshot with ID 6a7999992c88faeba59d0000 exists for cluster ${CLUSTER}.`
+    )
     expect(run.outputs['error-code']).toBe('SNAPSHOT_NOT_FOUND')
   })
 
   test('a bucket id that does not exist fails with what Atlas said', async ctx => {
     const atlas = await emulator({}, ctx)
-    const run = await runAction(digestInputs(atlas.url, { 'dry-run': 'true', 'export-bucket-id': '6a79999900000000000000ff' }))
-    expect(failureOf(run).message).toBe('Atlas API 404 EXPORT_BUCKET_NOT_FOUND: No export Bucket with ID 6a79999900000000000000ff does not exist.')
+    const run = await runAction(
+      digestInputs(atlas.url, { 'dry-run': 'true', 'export-bucket-id': '6a79999900000000000000ff' })
+    )
+    expect(failureOf(run).message).toBe(
+      'Atlas API 404 EXPORT_BUCKET_NOT_FOUND: No export Bucket with ID 6a79999900000000000000ff does not exist.'
+    )
   })
 
   test('with snapshot-id new: says a snapshot would be taken, takes none', async ctx => {
@@ -75,7 +89,9 @@ describe.concurrent('dry-run', () => {
 describe.concurrent('a dry run', () => {
   test('of snapshot-id: new checks the cluster: a mistyped one is red', async ctx => {
     const atlas = await emulator({}, ctx)
-    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'dry-run': 'true', 'cluster-name': 'prdo' }))
+    const run = await runAction(
+      digestInputs(atlas.url, { 'snapshot-id': 'new', 'dry-run': 'true', 'cluster-name': 'prdo' })
+    )
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toMatch(/^Atlas API 404 CLUSTER_NOT_FOUND: No cluster named prdo exists/)
     expect(atlas.apiRequests({ method: 'POST' })).toEqual([])
@@ -86,7 +102,9 @@ describe.concurrent('a dry run', () => {
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'dry-run': 'true' }))
     expect(run.exitCode).toBe(0)
     expect(run.summary).toContain('| Snapshot | a new on-demand snapshot would be taken (kept 1 day) |')
-    expect(run.summary).toContain('What a dry run cannot prove: that the credential may create the export (or take a snapshot).')
+    expect(run.summary).toContain(
+      'What a dry run cannot prove: that the credential may create the export (or take a snapshot).'
+    )
     expect(run.stdout).toContain('(kept 1 day)')
     expect(run.stdout).not.toContain('1 days')
   })
@@ -97,7 +115,9 @@ describe.concurrent('a dry run proves what a real run needs', () => {
     const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'dry-run': 'true' }))
     expect(run.exitCode).toBe(0)
-    expect(atlas.apiRequests({ method: 'GET', path: /\/clusters\/[^/]+\/backup\/exports$/ }).filter(r => r.auth !== 'none')).toHaveLength(1)
+    expect(
+      atlas.apiRequests({ method: 'GET', path: /\/clusters\/[^/]+\/backup\/exports$/ }).filter(r => r.auth !== 'none')
+    ).toHaveLength(1)
     expect(atlas.apiRequests({ method: 'POST' })).toHaveLength(0)
     expect(run.stdout).toContain(
       `Dry run: a real run would create an export job of snapshot ${LATEST_SNAPSHOT_ID} to bucket ${BUCKET_ID}; nothing was created.`
@@ -107,11 +127,21 @@ describe.concurrent('a dry run proves what a real run needs', () => {
 
   test('an earlier Successful export: it would reuse that job, and says when it finished', async ctx => {
     const atlas = await emulator({}, ctx)
-    const done = atlas.seedJob({ clusterName: CLUSTER, snapshotId: LATEST_SNAPSHOT_ID, exportBucketId: BUCKET_ID, createdAt: hoursAgo(3), state: 'Successful' })
+    const done = atlas.seedJob({
+      clusterName: CLUSTER,
+      snapshotId: LATEST_SNAPSHOT_ID,
+      exportBucketId: BUCKET_ID,
+      createdAt: hoursAgo(3),
+      state: 'Successful'
+    })
     const run = await runAction(digestInputs(atlas.url, { 'dry-run': 'true' }))
     expect(run.exitCode).toBe(0)
-    expect(run.stdout).toContain(`Dry run: a real run would reuse export job ${done.id} (Successful, finished ${done.finishedAt}); nothing was created.`)
-    expect(run.summary).toContain(`A real run would reuse export job \`${done.id}\` (Successful, finished ${done.finishedAt}).`)
+    expect(run.stdout).toContain(
+      `Dry run: a real run would reuse export job ${done.id} (Successful, finished ${done.finishedAt}); nothing was created.`
+    )
+    expect(run.summary).toContain(
+      `A real run would reuse export job \`${done.id}\` (Successful, finished ${done.finishedAt}).`
+    )
     expect(run.outputs['export-job-id']).toBeUndefined()
   })
 
@@ -126,7 +156,9 @@ describe.concurrent('a dry run proves what a real run needs', () => {
     })
     const run = await runAction(digestInputs(atlas.url, { 'dry-run': 'true' }))
     expect(run.exitCode).toBe(0)
-    expect(run.stdout).toContain(`Dry run: a real run would take over export job ${active.id} (InProgress); nothing was created.`)
+    expect(run.stdout).toContain(
+      `Dry run: a real run would take over export job ${active.id} (InProgress); nothing was created.`
+    )
     expect(run.summary).toContain(`A real run would take over export job \`${active.id}\` (InProgress).`)
   })
 

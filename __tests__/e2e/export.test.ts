@@ -44,7 +44,12 @@ describe.concurrent('creating an export job', () => {
     const run = await runAction(digestInputs(atlas.url, { 'custom-data': 'ticket=OPS-1\nquery=a=b' }))
     expect(run.exitCode).toBe(0)
     // The bucket (once, for where the export lands), the look at the export list, the create.
-    expect(atlas.requests.map(r => `${r.method} ${r.auth} ${r.status}`)).toEqual(['GET none 401', 'GET digest 200', 'GET digest 200', 'POST digest 200'])
+    expect(atlas.requests.map(r => `${r.method} ${r.auth} ${r.status}`)).toEqual([
+      'GET none 401',
+      'GET digest 200',
+      'GET digest 200',
+      'POST digest 200'
+    ])
     const post = atlas.requests[3]
     expect(post?.path).toBe(`/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup/exports`)
     expect(post?.headers['user-agent']).toMatch(/^atlas-snapshot-export\/\d+\.\d+\.\d+ /)
@@ -74,7 +79,9 @@ describe.concurrent('creating an export job', () => {
       'error-code': ''
     })
     expect(JSON.parse(run.outputs.job ?? '')).toMatchObject({ id: job?.id, state: 'Queued' })
-    expect(run.stdout).toContain(`Created export job ${job?.id} (Queued) of snapshot ${LATEST_SNAPSHOT_ID} to bucket ${BUCKET_ID}.`)
+    expect(run.stdout).toContain(
+      `Created export job ${job?.id} (Queued) of snapshot ${LATEST_SNAPSHOT_ID} to bucket ${BUCKET_ID}.`
+    )
   })
 
   test('latest: the newest completed non-fallback snapshot, listed out of order; 5 requests in all', async ctx => {
@@ -83,7 +90,13 @@ describe.concurrent('creating an export job', () => {
     expect(run.exitCode).toBe(0)
     expect(run.outputs['snapshot-id']).toBe(LATEST_SNAPSHOT_ID)
     expect(atlas.jobs[0]?.snapshotId).toBe(LATEST_SNAPSHOT_ID)
-    expect(atlas.requests.map(r => `${r.method} ${r.status}`)).toEqual(['GET 401', 'GET 200', 'GET 200', 'GET 200', 'POST 200'])
+    expect(atlas.requests.map(r => `${r.method} ${r.status}`)).toEqual([
+      'GET 401',
+      'GET 200',
+      'GET 200',
+      'GET 200',
+      'POST 200'
+    ])
     expect(run.stdout).toContain(`Latest exportable snapshot of ${CLUSTER}: ${LATEST_SNAPSHOT_ID}`)
   })
 
@@ -100,7 +113,9 @@ describe.concurrent('creating an export job', () => {
     const atlas = await emulator({}, ctx)
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest', 'cluster-name': EMPTY_CLUSTER }))
     expect(run.exitCode).toBe(1)
-    expect(failureOf(run).message).toBe(`Cluster ${EMPTY_CLUSTER} has no exportable snapshot (status completed, not a fallback snapshot): nothing to export.`)
+    expect(failureOf(run).message).toBe(
+      `Cluster ${EMPTY_CLUSTER} has no exportable snapshot (status completed, not a fallback snapshot): nothing to export.`
+    )
     expect(atlas.apiRequests({ method: 'POST' })).toHaveLength(0)
     expect(atlas.jobs).toHaveLength(0)
   })
@@ -110,7 +125,11 @@ describe.concurrent('creating an export job', () => {
     const run = await runAction(digestInputs(atlas.url, { envelope: 'true', 'snapshot-id': 'latest' }))
     expect(run.exitCode).toBe(0)
     expect(atlas.apiRequests().every(r => r.query.get('envelope') === 'true')).toBe(true)
-    expect(run.outputs).toMatchObject({ state: 'Queued', 'export-job-id': atlas.jobs[0]?.id, 'snapshot-id': LATEST_SNAPSHOT_ID })
+    expect(run.outputs).toMatchObject({
+      state: 'Queued',
+      'export-job-id': atlas.jobs[0]?.id,
+      'snapshot-id': LATEST_SNAPSHOT_ID
+    })
   })
 })
 
@@ -130,10 +149,19 @@ describe.concurrent('waiting', () => {
     expect(run.exitCode).toBe(0)
     const id = atlas.jobs[0]?.id
     expect(pollsOf(atlas).map(r => r.path.split('/').at(-1))).toEqual([id, id])
-    expect(run.outputs).toMatchObject({ state: 'Successful', 'exported-collections': '4', 'total-collections': '4', 'error-code': '' })
+    expect(run.outputs).toMatchObject({
+      state: 'Successful',
+      'exported-collections': '4',
+      'total-collections': '4',
+      'error-code': ''
+    })
     expect(run.outputs['finished-at']).toBe(atlas.jobs[0]?.finishedAt)
-    expect(run.stdout).toMatch(new RegExp(`Export job ${id}: Queued → InProgress after \\d+s \\(1 of 4 collections exported\\)\\.`))
-    expect(run.stdout).toMatch(new RegExp(`Export job ${id}: InProgress → Successful after \\d+s \\(4 of 4 collections exported\\)\\.`))
+    expect(run.stdout).toMatch(
+      new RegExp(`Export job ${id}: Queued → InProgress after \\d+s \\(1 of 4 collections exported\\)\\.`)
+    )
+    expect(run.stdout).toMatch(
+      new RegExp(`Export job ${id}: InProgress → Successful after \\d+s \\(4 of 4 collections exported\\)\\.`)
+    )
     expect(atlas.tokensRevoked).toBe(1)
   })
 
@@ -142,7 +170,10 @@ describe.concurrent('waiting', () => {
       {
         exportTimeline: [
           { state: 'Queued' },
-          { state: 'Failed', stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' } }
+          {
+            state: 'Failed',
+            stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' }
+          }
         ]
       },
       ctx
@@ -154,7 +185,11 @@ describe.concurrent('waiting', () => {
       title: 'Atlas export job Failed',
       message: `Export job ${id} ended Failed: EXPORT_BUCKET_ACCESS_DENIED: Atlas could not write to the bucket.`
     })
-    expect(run.outputs).toMatchObject({ 'export-job-id': id, state: 'Failed', 'error-code': 'EXPORT_BUCKET_ACCESS_DENIED' })
+    expect(run.outputs).toMatchObject({
+      'export-job-id': id,
+      state: 'Failed',
+      'error-code': 'EXPORT_BUCKET_ACCESS_DENIED'
+    })
     expect(run.outputs['finished-at']).not.toBe('')
     expect(visibleLog(run)).not.toMatch(/\n\s+at /)
   })
@@ -166,7 +201,9 @@ describe.concurrent('waiting', () => {
     expect(run.exitCode).toBe(1)
     const message = failureOf(run).message
     expect(message).toMatch(
-      new RegExp(`^Stopped waiting after \\d+s \\(wait-timeout\\): export job ${id} is still (Queued|InProgress)\\. The export goes on in Atlas`)
+      new RegExp(
+        `^Stopped waiting after \\d+s \\(wait-timeout\\): export job ${id} is still (Queued|InProgress)\\. The export goes on in Atlas`
+      )
     )
     // The deadline holds (never before 3 s); the upper bound is wide: a loaded machine is slow, never early.
     expect(waitedSeconds(message)).toBeGreaterThanOrEqual(3)
@@ -186,7 +223,9 @@ describe.concurrent('a wait that ran out is not a failed export', () => {
     const id = atlas.jobs[0]?.id as string
     const { title, message } = failureOf(run)
     expect(title).toBe('Atlas export still running: the wait stopped (wait-timeout)')
-    expect(message).toContain(`re-run this workflow (the run takes the job over), or give export-job-id: ${id} to a later step with wait: true.`)
+    expect(message).toContain(
+      `re-run this workflow (the run takes the job over), or give export-job-id: ${id} to a later step with wait: true.`
+    )
     expect(run.summary).toMatch(/^## ⏳ Atlas export still running: the wait stopped \(wait-timeout\)\n/)
     expect(run.summary).not.toContain('failed')
   })
@@ -198,7 +237,11 @@ describe.concurrent('where the export lands', () => {
     const run = await runAction(digestInputs(atlas.url, { 'export-bucket-id': OTHER_BUCKET_ID }))
     expect(run.exitCode).toBe(0)
     const job = atlas.jobs[0]
-    expect(run.outputs).toMatchObject({ 'bucket-name': 'archive-bucket', 'cloud-provider': 'GCP', 'export-url': `gs://archive-bucket/${job?.prefix}` })
+    expect(run.outputs).toMatchObject({
+      'bucket-name': 'archive-bucket',
+      'cloud-provider': 'GCP',
+      'export-url': `gs://archive-bucket/${job?.prefix}`
+    })
     expect(atlas.apiRequests({ path: /exportBuckets/ }).filter(r => r.auth !== 'none')).toHaveLength(1)
     expect(run.summary).toContain(`| Export bucket | \`${OTHER_BUCKET_ID}\` (archive-bucket, GCP) |`)
     expect(run.summary).toContain(`| Destination | \`gs://archive-bucket/${job?.prefix}\` |`)
@@ -216,9 +259,13 @@ describe.concurrent('where the export lands', () => {
       tenantId: '4a1f2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'
     })
     const atlas = await emulator({ projects: [project] }, ctx)
-    const run = await runAction(digestInputs(atlas.url, { 'export-bucket-id': '', 'export-bucket-name': 'exportcontainer' }))
+    const run = await runAction(
+      digestInputs(atlas.url, { 'export-bucket-id': '', 'export-bucket-name': 'exportcontainer' })
+    )
     expect(run.exitCode).toBe(0)
-    expect(run.outputs['export-url']).toBe(`https://examplestorageaccount.blob.core.windows.net/exportcontainer/${atlas.jobs[0]?.prefix}`)
+    expect(run.outputs['export-url']).toBe(
+      `https://examplestorageaccount.blob.core.windows.net/exportcontainer/${atlas.jobs[0]?.prefix}`
+    )
     expect(run.outputs['cloud-provider']).toBe('AZURE')
     expect(atlas.apiRequests({ path: /exportBuckets\/[0-9a-f]{24}$/ })).toEqual([])
   })
@@ -227,14 +274,21 @@ describe.concurrent('where the export lands', () => {
     const atlas = await emulator({ missingExportRole: true }, ctx)
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(1)
-    expect(run.outputs).toMatchObject({ 'export-bucket-id': BUCKET_ID, 'bucket-name': 'test-bucket', 'cloud-provider': 'AWS', 'export-url': '' })
+    expect(run.outputs).toMatchObject({
+      'export-bucket-id': BUCKET_ID,
+      'bucket-name': 'test-bucket',
+      'cloud-provider': 'AWS',
+      'export-url': ''
+    })
   })
 })
 
 describe.concurrent('custom-data', () => {
   test('JSON custom-data keeps numbers as written', async ctx => {
     const atlas = await emulator({}, ctx)
-    const run = await runAction(digestInputs(atlas.url, { 'custom-data': '{"big": 12345678901234567890, "version": 1.10, "ok": true}' }))
+    const run = await runAction(
+      digestInputs(atlas.url, { 'custom-data': '{"big": 12345678901234567890, "version": 1.10, "ok": true}' })
+    )
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs[0]?.customData).toEqual([
       { key: 'big', value: '12345678901234567890' },

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { AtlasEmulator, atlasTime, type EmulatorOptions, type Fault, type RecordedRequest } from '../../scripts/atlas-emulator/emulator.js'
+import {
+  AtlasEmulator,
+  atlasTime,
+  type EmulatorOptions,
+  type Fault,
+  type RecordedRequest
+} from '../../scripts/atlas-emulator/emulator.js'
 import { standardOptions } from '../../scripts/atlas-emulator/scenario.js'
 import { startProxy } from '../support/connect-proxy.js'
 import { ROOT, type ActionRun } from '../../scripts/run-action.js'
@@ -13,7 +19,8 @@ export function failureOf(run: ActionRun): { title: string; message: string } {
   if (errors.length !== 1) throw new Error(`expected one error annotation, got ${errors.length}:\n${run.stdout}`)
   const match = /^::error title=([^:]*)::(.*)$/.exec(errors[0] as string)
   if (!match) throw new Error(`not an annotation with a title: ${errors[0]}`)
-  const decode = (s: string): string => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%')
+  const decode = (s: string): string =>
+    s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%')
   return { title: decode(match[1] as string), message: decode(match[2] as string) }
 }
 
@@ -57,7 +64,8 @@ export const html: Fault = {
   headers: { 'Content-Type': 'text/html' }
 }
 /** The authenticated POSTs to a path (the export jobs by default). */
-export const posts = (atlas: AtlasEmulator, path = EXPORTS): RecordedRequest[] => atlas.apiRequests({ method: 'POST', path }).filter(r => r.auth !== 'none')
+export const posts = (atlas: AtlasEmulator, path = EXPORTS): RecordedRequest[] =>
+  atlas.apiRequests({ method: 'POST', path }).filter(r => r.auth !== 'none')
 export const hoursAgo = (h: number): string => atlasTime(Date.now() - h * 3_600_000)
 
 export const TLS = join(ROOT, '__tests__', 'fixtures', 'tls')

@@ -21,7 +21,9 @@ afterEach(async () => {
   await proxy?.close()
   tlsAtlas = proxy = undefined
 })
-async function setup(proxyOptions: Parameters<typeof startProxy>[0] = {}): Promise<{ atlas: AtlasEmulator; proxy: TestProxy }> {
+async function setup(
+  proxyOptions: Parameters<typeof startProxy>[0] = {}
+): Promise<{ atlas: AtlasEmulator; proxy: TestProxy }> {
   tlsAtlas = await tlsEmulator({ exportTimeline: [{ state: 'Queued' }, { state: 'Successful' }] })
   proxy = await startProxy({ hosts: { [HOST]: '127.0.0.1' }, ...proxyOptions })
   return { atlas: tlsAtlas, proxy }
@@ -30,20 +32,34 @@ async function setup(proxyOptions: Parameters<typeof startProxy>[0] = {}): Promi
 describe('HTTPS_PROXY', () => {
   test('every call, Digest challenge included, goes through the proxy tunnel', async () => {
     const { atlas, proxy } = await setup()
-    const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }), { env: { ...trust, HTTPS_PROXY: proxy.url } })
+    const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }), {
+      env: { ...trust, HTTPS_PROXY: proxy.url }
+    })
     expect(run.exitCode).toBe(0)
     expect(run.outputs.state).toBe('Successful')
     const port = new URL(atlas.url).port
     expect(proxy.seen.length).toBeGreaterThan(0)
     expect(new Set(proxy.seen)).toEqual(new Set([`${HOST}:${port}`]))
-    expect(atlas.requests.map(r => `${r.method} ${r.status}`)).toEqual(['GET 401', 'GET 200', 'GET 200', 'POST 200', 'GET 200'])
+    expect(atlas.requests.map(r => `${r.method} ${r.status}`)).toEqual([
+      'GET 401',
+      'GET 200',
+      'GET 200',
+      'POST 200',
+      'GET 200'
+    ])
   })
 
   test('lower-case https_proxy, and the service-account token and revoke calls too', async () => {
     const { atlas, proxy } = await setup()
     const run = await runAction(serviceAccountInputs(atlas.url), { env: { ...trust, https_proxy: proxy.url } })
     expect(run.exitCode).toBe(0)
-    expect(atlas.requests.map(r => r.path.replace(/\/api\/atlas\/.*/, 'api'))).toEqual(['/api/oauth/token', 'api', 'api', 'api', '/api/oauth/revoke'])
+    expect(atlas.requests.map(r => r.path.replace(/\/api\/atlas\/.*/, 'api'))).toEqual([
+      '/api/oauth/token',
+      'api',
+      'api',
+      'api',
+      '/api/oauth/revoke'
+    ])
     expect(proxy.seen.length).toBeGreaterThan(0)
   })
 
@@ -72,7 +88,9 @@ describe('HTTPS_PROXY', () => {
 
   test('a proxy that refuses the tunnel: a clear error with its answer, not a timeout', async () => {
     const { atlas, proxy } = await setup({ refuseWith: 403 })
-    const run = await runAction(digestInputs(atlas.url, { 'wait-timeout': '3s' }), { env: { ...trust, HTTPS_PROXY: proxy.url } })
+    const run = await runAction(digestInputs(atlas.url, { 'wait-timeout': '3s' }), {
+      env: { ...trust, HTTPS_PROXY: proxy.url }
+    })
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toMatch(
       /^Could not reach Atlas \(GET https:\/\/atlas\.emulator\.test:\d+\/.* through the proxy http:\/\/127\.0\.0\.1:\d+\): the proxy refused the connection \(Proxy response \(403\) !== 200 when HTTP Tunneling\); check HTTPS_PROXY and NO_PROXY$/
@@ -85,7 +103,9 @@ describe('HTTPS_PROXY', () => {
 
 test('a loopback base-url is never sent to the proxy, even with HTTP(S)_PROXY set to a dead one', async () => {
   const atlas = await plainEmulator()
-  const run = await runAction(digestInputs(atlas.url), { env: { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9' } })
+  const run = await runAction(digestInputs(atlas.url), {
+    env: { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9' }
+  })
   expect(run.exitCode).toBe(0)
   expect(atlas.jobs).toHaveLength(1)
 })
@@ -98,7 +118,9 @@ describe.concurrent('connection failures say what they are; only passing ones ar
     const run = await runAction(digestInputs(url), { env: { NODE_EXTRA_CA_CERTS: '' } })
     expect(run.exitCode).toBe(1)
     const { message } = failureOf(run)
-    expect(message).toMatch(/the TLS certificate is not trusted \((DEPTH_ZERO_SELF_SIGNED_CERT|ERR_TLS_CERT_ALTNAME_INVALID|SELF_SIGNED_CERT_IN_CHAIN)/)
+    expect(message).toMatch(
+      /the TLS certificate is not trusted \((DEPTH_ZERO_SELF_SIGNED_CERT|ERR_TLS_CERT_ALTNAME_INVALID|SELF_SIGNED_CERT_IN_CHAIN)/
+    )
     expect(message).toContain('NODE_EXTRA_CA_CERTS')
     expect(run.stdout).not.toMatch(/retry \d+ of/)
   })
@@ -126,7 +148,10 @@ describe.concurrent('proxies as users write them', () => {
   test('HTTPS_PROXY without a scheme (localhost:port) is used as http://, with one tunnel for the whole run', async ctx => {
     const { atlas, proxy } = await behindProxy(ctx)
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }), {
-      env: { HTTPS_PROXY: proxy.url.replace('http://127.0.0.1', 'localhost'), NODE_EXTRA_CA_CERTS: join(TLS, 'cert.pem') }
+      env: {
+        HTTPS_PROXY: proxy.url.replace('http://127.0.0.1', 'localhost'),
+        NODE_EXTRA_CA_CERTS: join(TLS, 'cert.pem')
+      }
     })
     expect(run.exitCode).toBe(0)
     expect(atlas.requests.length).toBeGreaterThanOrEqual(4)
@@ -143,11 +168,15 @@ describe.concurrent('proxies as users write them', () => {
         await squid.close()
       })
       const trust = { NODE_EXTRA_CA_CERTS: join(TLS, 'cert.pem') }
-      const ok = await runAction(serviceAccountInputs(atlas.url), { env: { ...trust, HTTPS_PROXY: `http://runner:pa%20ss@127.0.0.1:${squid.port}` } })
+      const ok = await runAction(serviceAccountInputs(atlas.url), {
+        env: { ...trust, HTTPS_PROXY: `http://runner:pa%20ss@127.0.0.1:${squid.port}` }
+      })
       expect(ok.exitCode).toBe(0)
       expect(atlas.jobs).toHaveLength(1)
       expect(visibleLog(ok)).not.toContain('pa%20ss')
-      const refused = await runAction(serviceAccountInputs(atlas.url), { env: { ...trust, HTTPS_PROXY: `127.0.0.1:${squid.port}` } })
+      const refused = await runAction(serviceAccountInputs(atlas.url), {
+        env: { ...trust, HTTPS_PROXY: `127.0.0.1:${squid.port}` }
+      })
       expect(refused.exitCode).toBe(1)
       expect(failureOf(refused).message).toMatch(
         /the proxy refused the connection \(.*407.*\) \(it wants credentials: put user:password in the proxy URL; only Basic proxy authentication works\)/

@@ -2,7 +2,14 @@
  * What the run reports: the job summary, the annotation's title and words, the log.
  */
 import { describe, expect, test } from 'vitest'
-import { BUCKET_ID, CLUSTER, digestInputs, LATEST_SNAPSHOT_ID, PROJECT_ID, serviceAccountInputs } from '../../scripts/atlas-emulator/scenario.js'
+import {
+  BUCKET_ID,
+  CLUSTER,
+  digestInputs,
+  LATEST_SNAPSHOT_ID,
+  PROJECT_ID,
+  serviceAccountInputs
+} from '../../scripts/atlas-emulator/scenario.js'
 import { runAction } from '../../scripts/run-action.js'
 import { failureOf, pollsOf, useEmulator, visibleLog } from './helpers.js'
 
@@ -13,11 +20,21 @@ const reason = { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could
 describe.concurrent('job summary', () => {
   test('on success: what was exported where, the snapshot chosen as latest, the custom data', async ctx => {
     const atlas = await emulator(
-      { exportTimeline: [{ state: 'Queued' }, { state: 'Successful', exportStatus: { exportedCollections: 7, totalCollections: 7 } }] },
+      {
+        exportTimeline: [
+          { state: 'Queued' },
+          { state: 'Successful', exportStatus: { exportedCollections: 7, totalCollections: 7 } }
+        ]
+      },
       ctx
     )
     const run = await runAction(
-      serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'snapshot-id': 'latest', 'custom-data': 'ticket=OPS-9' })
+      serviceAccountInputs(atlas.url, {
+        wait: 'true',
+        'poll-interval': '1s',
+        'snapshot-id': 'latest',
+        'custom-data': 'ticket=OPS-9'
+      })
     )
     expect(run.exitCode).toBe(0)
     const job = atlas.jobs[0]
@@ -37,7 +54,9 @@ describe.concurrent('job summary', () => {
     ]) {
       expect(run.summary).toContain(row)
     }
-    expect(run.summary).toMatch(new RegExp(`\\| Snapshot \\| \`${LATEST_SNAPSHOT_ID}\` \\(chosen as \`latest\`, taken .+Z\\) \\|`))
+    expect(run.summary).toMatch(
+      new RegExp(`\\| Snapshot \\| \`${LATEST_SNAPSHOT_ID}\` \\(chosen as \`latest\`, taken .+Z\\) \\|`)
+    )
     expect(run.summary).toMatch(/\| Duration \| \d+s \|/)
     expect(run.outputs['error-code']).toBe('')
     expect(run.annotations).toEqual([])
@@ -55,7 +74,9 @@ describe.concurrent('job summary', () => {
       '**Signing in to Atlas** failed: Atlas API 403 IP_ADDRESS_NOT_ON_ACCESS_LIST: IP address 198.51.100.23 is not allowed to access this resource.'
     )
     expect(run.summary).toContain('- Atlas error code: `IP_ADDRESS_NOT_ON_ACCESS_LIST`')
-    expect(run.summary).toMatch(/- What to do: The API access list of the API key .* must allow this runner's address 198\.51\.100\.23\./)
+    expect(run.summary).toMatch(
+      /- What to do: The API access list of the API key .* must allow this runner's address 198\.51\.100\.23\./
+    )
   })
 
   test('on a Failed job: the job, its stateReason, and error-code from stateReason', async ctx => {
@@ -63,7 +84,10 @@ describe.concurrent('job summary', () => {
       {
         exportTimeline: [
           { state: 'Queued' },
-          { state: 'Failed', stateReason: { errorCode: 'EXPORT_FAILED_KMS', message: 'The KMS key could not be reached.' } }
+          {
+            state: 'Failed',
+            stateReason: { errorCode: 'EXPORT_FAILED_KMS', message: 'The KMS key could not be reached.' }
+          }
         ]
       },
       ctx
@@ -75,7 +99,9 @@ describe.concurrent('job summary', () => {
     expect(run.summary).toContain('| State | Failed |')
     // The reason once, where it belongs.
     expect(run.summary.split('The KMS key could not be reached.')).toHaveLength(2)
-    expect(run.summary).toContain(`### What went wrong\n\nExport job ${atlas.jobs[0]?.id} ended Failed: EXPORT_FAILED_KMS: The KMS key could not be reached.`)
+    expect(run.summary).toContain(
+      `### What went wrong\n\nExport job ${atlas.jobs[0]?.id} ended Failed: EXPORT_FAILED_KMS: The KMS key could not be reached.`
+    )
     expect(run.summary).toContain('- Atlas error code: `EXPORT_FAILED_KMS`')
     expect(failureOf(run).message).toContain('EXPORT_FAILED_KMS')
   })
@@ -107,13 +133,18 @@ describe.concurrent('failures say what kind they are', () => {
   })
 
   test('a failed export is told as the job that failed, not as a wait that failed', async ctx => {
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'Failed', stateReason: reason }] }, ctx)
+    const atlas = await emulator(
+      { exportTimeline: [{ state: 'Queued' }, { state: 'Failed', stateReason: reason }] },
+      ctx
+    )
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).title).toBe('Atlas export job Failed')
     expect(run.summary).toMatch(/^## ❌ Atlas export job Failed\n/)
     expect(run.summary).not.toContain('Waiting for the export job')
-    expect(run.summary).toContain(`### What went wrong\n\nExport job ${atlas.jobs[0]?.id} ended Failed: EXPORT_BUCKET_ACCESS_DENIED`)
+    expect(run.summary).toContain(
+      `### What went wrong\n\nExport job ${atlas.jobs[0]?.id} ended Failed: EXPORT_BUCKET_ACCESS_DENIED`
+    )
   })
 
   test('an Atlas refusal keeps its title', async ctx => {
@@ -142,7 +173,10 @@ test.concurrent('a wait of many polls stays calm: state changes only, each poll 
   const from = lines.findIndex(l => l.startsWith('Waiting for export job'))
   const to = lines.findIndex(l => / is Successful; files under /.test(l))
   const visible = lines.slice(from + 1, to).filter(l => !l.startsWith('::debug::'))
-  expect(visible).toEqual([expect.stringMatching(/: Queued → InProgress after \d+s\.$/), expect.stringMatching(/: InProgress → Successful after \d+s\.$/)])
+  expect(visible).toEqual([
+    expect.stringMatching(/: Queued → InProgress after \d+s\.$/),
+    expect.stringMatching(/: InProgress → Successful after \d+s\.$/)
+  ])
   expect(lines.filter(l => /^::debug::Poll \d+ after/.test(l))).toHaveLength(7)
   expect(pollsOf(atlas)).toHaveLength(7)
 })

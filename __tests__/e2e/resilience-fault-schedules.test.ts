@@ -10,11 +10,18 @@
 import { describe, expect, test } from 'vitest'
 import type { AtlasEmulator, Fault, FaultRule } from '../../scripts/atlas-emulator/emulator.js'
 import { runAction, type ActionRun } from '../../scripts/run-action.js'
-import { API_KEY, digestInputs, LATEST_SNAPSHOT_ID, SERVICE_ACCOUNT, serviceAccountInputs } from '../../scripts/atlas-emulator/scenario.js'
+import {
+  API_KEY,
+  digestInputs,
+  LATEST_SNAPSHOT_ID,
+  SERVICE_ACCOUNT,
+  serviceAccountInputs
+} from '../../scripts/atlas-emulator/scenario.js'
 import { useEmulator, visibleLog } from './helpers.js'
 
 const emulator = useEmulator()
-const BASE_SEED = process.env.FAULT_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FAULT_SEED ?? 20261201)
+const BASE_SEED =
+  process.env.FAULT_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FAULT_SEED ?? 20261201)
 const SCHEDULES = Number(process.env.FAULT_SCHEDULES ?? 120)
 const PASSING_WAIT_TIMEOUT_S = 60
 const PERSISTENT_WAIT_TIMEOUT_S = 5
@@ -61,13 +68,25 @@ const apiError = (status: number, errorCode: string): Fault => ({
 
 const FAULTS: Array<[string, Fault]> = [
   ['503', apiError(503, 'SERVICE_UNAVAILABLE')],
-  ['429', { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'X-Error-Code': 'RATE_LIMITED_TOKEN_BUCKET', 'Retry-After': '1' } }],
+  [
+    '429',
+    {
+      ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'),
+      headers: { 'X-Error-Code': 'RATE_LIMITED_TOKEN_BUCKET', 'Retry-After': '1' }
+    }
+  ],
   ['500', apiError(500, 'UNEXPECTED_ERROR')],
-  ['502 html', { status: 502, body: '<html><h1>502 Bad Gateway</h1></html>', headers: { 'Content-Type': 'text/html' } }],
+  [
+    '502 html',
+    { status: 502, body: '<html><h1>502 Bad Gateway</h1></html>', headers: { 'Content-Type': 'text/html' } }
+  ],
   ['504', apiError(504, 'GATEWAY_TIMEOUT')],
   ['reset', { reset: true }],
   ['hang', { hang: true }],
-  ['cut-off body', { truncated: '{"id":"6a7945592c88faeba59d5e8e","state":"InProgress","exportBucketId":"6a793f752c88faeba59bba56"}' }],
+  [
+    'cut-off body',
+    { truncated: '{"id":"6a7945592c88faeba59d5e8e","state":"InProgress","exportBucketId":"6a793f752c88faeba59bba56"}' }
+  ],
   ['200 html', { status: 200, body: '<html>Session expired</html>', headers: { 'Content-Type': 'text/html' } }],
   ['200 wrong shape', { status: 200, body: '{"ok":true}' }]
 ]
@@ -96,7 +115,12 @@ function draw(seed: number): Schedule {
     'wait-timeout': `${persistent ? PERSISTENT_WAIT_TIMEOUT_S : PASSING_WAIT_TIMEOUT_S}s`
   }
   const inputs = serviceAccount ? serviceAccountInputs('', extra) : digestInputs('', extra)
-  const routes = ROUTES.filter(r => (serviceAccount || !r.oauth) && (snapshot === 'new' || !/snapshot$/.test(r.name)) && (wait || r.name !== 'get export'))
+  const routes = ROUTES.filter(
+    r =>
+      (serviceAccount || !r.oauth) &&
+      (snapshot === 'new' || !/snapshot$/.test(r.name)) &&
+      (wait || r.name !== 'get export')
+  )
   const rules: FaultRule[] = []
   const text: string[] = []
   // Passing trouble: at most four failures on a route, fewer than the six attempts of any call.
@@ -110,8 +134,18 @@ function draw(seed: number): Schedule {
     failures.set(route.name, (failures.get(route.name) ?? 0) + times)
     const lost = !!route.create && !persistent && random() < 0.5
     const beforeAuth = !!route.oauth || (!lost && random() < 0.2)
-    rules.push({ method: route.method, path: route.path, times, after: Math.floor(random() * 2), beforeAuth, afterProcessing: lost, fault })
-    text.push(`${name} ×${times} on ${route.name}${lost ? ' (after Atlas acted)' : ''}${beforeAuth && !route.oauth ? ' (before auth)' : ''}`)
+    rules.push({
+      method: route.method,
+      path: route.path,
+      times,
+      after: Math.floor(random() * 2),
+      beforeAuth,
+      afterProcessing: lost,
+      fault
+    })
+    text.push(
+      `${name} ×${times} on ${route.name}${lost ? ' (after Atlas acted)' : ''}${beforeAuth && !route.oauth ? ' (before auth)' : ''}`
+    )
   }
   if (persistent) {
     const route = pick(routes)
@@ -143,7 +177,10 @@ function check(schedule: Schedule, atlas: AtlasEmulator, run: ActionRun): void {
   const errors = run.stdout.split('\n').filter(line => line.startsWith('::error'))
   expect(errors, 'one annotation when red, none when green').toHaveLength(run.exitCode === 0 ? 0 : 1)
   // Red: either a failure, or a wait that ran out while the export goes on.
-  if (run.exitCode !== 0) expect(errors[0]).toMatch(/^::error title=Atlas export (failed|still running%3A the wait stopped \(wait-timeout\))::./)
+  if (run.exitCode !== 0)
+    expect(errors[0]).toMatch(
+      /^::error title=Atlas export (failed|still running%3A the wait stopped \(wait-timeout\))::./
+    )
   const job = atlas.jobs[0]
   if (job && (run.exitCode === 0 || schedule.inputs.wait === 'true')) {
     expect(run.outputs['export-job-id'], 'outputs name the job').toBe(job.id)
@@ -163,7 +200,10 @@ describe.concurrent(`${SCHEDULES} fault schedules from seed ${BASE_SEED}`, () =>
   test.for(Array.from({ length: SCHEDULES }, (_, i) => BASE_SEED + i))('seed %i', async (seed, ctx) => {
     const schedule = draw(seed)
     const atlas = await emulator(
-      { exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }], snapshotTimeline: [{ status: 'completed' }] },
+      {
+        exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }],
+        snapshotTimeline: [{ status: 'completed' }]
+      },
       ctx
     )
     for (const rule of schedule.rules) atlas.inject(rule)
@@ -172,9 +212,12 @@ describe.concurrent(`${SCHEDULES} fault schedules from seed ${BASE_SEED}`, () =>
       check(schedule, atlas, run)
     } catch (error) {
       const replay = `FAULT_SEED=${seed} FAULT_SCHEDULES=1 npx vitest run __tests__/e2e/fault-schedules.test.ts`
-      throw new Error(`${(error as Error).message}\nschedule (seed ${seed}; replay: ${replay}):\n- ${schedule.text.join('\n- ')}\n${run.stdout}${run.stderr}`, {
-        cause: error
-      })
+      throw new Error(
+        `${(error as Error).message}\nschedule (seed ${seed}; replay: ${replay}):\n- ${schedule.text.join('\n- ')}\n${run.stdout}${run.stderr}`,
+        {
+          cause: error
+        }
+      )
     }
   })
 })

@@ -17,12 +17,21 @@ test(`${RUNS} parallel runs, 10 requests/s allowed: all green, exactly ${RUNS} j
   const ids = Array.from({ length: RUNS }, (_, i) => (0x6a7950000000000000000000n + BigInt(i)).toString(16))
   project.clusters
     .find(c => c.name === CLUSTER)!
-    .snapshots.push(...ids.map(id => ({ id, status: 'completed' as const, snapshotType: 'scheduled' as const, createdAt: atlasTime(Date.now() - 3_600_000) })))
+    .snapshots.push(
+      ...ids.map(id => ({
+        id,
+        status: 'completed' as const,
+        snapshotType: 'scheduled' as const,
+        createdAt: atlasTime(Date.now() - 3_600_000)
+      }))
+    )
   const timeline = [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }]
   const atlas = await emulator({ projects: [project], rateLimitPerSecond: 10, exportTimeline: timeline })
   const started = Date.now()
   // Each run creates and waits (three polls a second apart), as a matrix of exports does.
-  const runs = await Promise.all(ids.map(id => runAction(digestInputs(atlas.url, { 'snapshot-id': id, wait: 'true', 'poll-interval': '1s' }))))
+  const runs = await Promise.all(
+    ids.map(id => runAction(digestInputs(atlas.url, { 'snapshot-id': id, wait: 'true', 'poll-interval': '1s' })))
+  )
   const seconds = (Date.now() - started) / 1000
 
   for (const r of runs) if (r.exitCode !== 0) console.log('FAILED RUN\n' + r.stdout + r.stderr)
@@ -36,5 +45,7 @@ test(`${RUNS} parallel runs, 10 requests/s allowed: all green, exactly ${RUNS} j
   expect(limited).toBeGreaterThan(0)
   expect(retried).toBe(limited)
   expect(seconds).toBeLessThan(60)
-  console.log(`load: ${RUNS} runs in ${seconds.toFixed(1)}s, ${atlas.requests.length} requests, ${limited} answered 429 and retried, ${atlas.jobs.length} jobs`)
+  console.log(
+    `load: ${RUNS} runs in ${seconds.toFixed(1)}s, ${atlas.requests.length} requests, ${limited} answered 429 and retried, ${atlas.jobs.length} jobs`
+  )
 })

@@ -4,7 +4,13 @@
  */
 import { describe, expect, test } from 'vitest'
 import { AtlasEmulator, atlasTime, type Fault } from '../../scripts/atlas-emulator/emulator.js'
-import { BUCKET_ID, CLUSTER, digestInputs, LATEST_SNAPSHOT_ID, serviceAccountInputs } from '../../scripts/atlas-emulator/scenario.js'
+import {
+  BUCKET_ID,
+  CLUSTER,
+  digestInputs,
+  LATEST_SNAPSHOT_ID,
+  serviceAccountInputs
+} from '../../scripts/atlas-emulator/scenario.js'
 import { runAction } from '../../scripts/run-action.js'
 import { apiError, EXPORTS, failureOf, html, ONE_JOB, posts, SNAPSHOTS, useEmulator, waitedSeconds } from './helpers.js'
 
@@ -20,23 +26,43 @@ describe.concurrent('the create call', () => {
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
     expect(digestPosts(atlas).map(r => r.status)).toEqual([503, 503, 200])
-    expect(run.stdout).toMatch(/Atlas answered 503 SERVICE_UNAVAILABLE to POST …\/backup\/exports; retry 1 of 5 in \d\.\ds\./)
+    expect(run.stdout).toMatch(
+      /Atlas answered 503 SERVICE_UNAVAILABLE to POST …\/backup\/exports; retry 1 of 5 in \d\.\ds\./
+    )
     expect(run.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
   })
 
   test('429 with Retry-After: waits that long, then one job', async ctx => {
     const atlas = await emulator({}, ctx)
-    atlas.inject({ method: 'POST', path: EXPORTS, fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': '1' } } })
+    atlas.inject({
+      method: 'POST',
+      path: EXPORTS,
+      fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': '1' } }
+    })
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
-    expect(run.stdout).toMatch(/Atlas answered 429 RATE_LIMITED_TOKEN_BUCKET to POST …\/backup\/exports; retry 1 of 19 in 1\.\ds\./)
+    expect(run.stdout).toMatch(
+      /Atlas answered 429 RATE_LIMITED_TOKEN_BUCKET to POST …\/backup\/exports; retry 1 of 19 in 1\.\ds\./
+    )
   })
 
   test.for<[string, Fault, RegExp]>([
-    ['a 500 after Atlas made the job', apiError(500, 'UNEXPECTED_ERROR'), /Atlas answered 500 UNEXPECTED_ERROR to the create/],
-    ['a reset after Atlas made the job', { reset: true } as const, /other side closed|socket hang up|terminated|ECONNRESET/],
-    ['a 504 after Atlas made the job', apiError(504, 'GATEWAY_TIMEOUT'), /Atlas answered 504 GATEWAY_TIMEOUT to the create/]
+    [
+      'a 500 after Atlas made the job',
+      apiError(500, 'UNEXPECTED_ERROR'),
+      /Atlas answered 500 UNEXPECTED_ERROR to the create/
+    ],
+    [
+      'a reset after Atlas made the job',
+      { reset: true } as const,
+      /other side closed|socket hang up|terminated|ECONNRESET/
+    ],
+    [
+      'a 504 after Atlas made the job',
+      apiError(504, 'GATEWAY_TIMEOUT'),
+      /Atlas answered 504 GATEWAY_TIMEOUT to the create/
+    ]
   ])('%s: the job is found in the list and used, never a second', async ([_name, fault, logged], ctx) => {
     const atlas = await emulator({}, ctx)
     atlas.inject({ method: 'POST', path: EXPORTS, afterProcessing: true, fault })
@@ -56,7 +82,9 @@ describe.concurrent('the create call', () => {
     const run = await runAction(digestInputs(atlas.url, { 'request-timeout': '2s' }))
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
-    expect(run.stdout).toContain('Could not reach Atlas (no answer within 2s) to the create, which may have reached Atlas: looking before trying again.')
+    expect(run.stdout).toContain(
+      'Could not reach Atlas (no answer within 2s) to the create, which may have reached Atlas: looking before trying again.'
+    )
     expect(run.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
   })
 
@@ -81,7 +109,11 @@ describe.concurrent('the create call', () => {
 
   test('a 502 before Atlas saw the request: nothing in the list, so the create is sent again; one job', async ctx => {
     const atlas = await emulator({}, ctx)
-    atlas.inject({ method: 'POST', path: EXPORTS, fault: { status: 502, body: '<html>Bad Gateway</html>', headers: { 'Content-Type': 'text/html' } } })
+    atlas.inject({
+      method: 'POST',
+      path: EXPORTS,
+      fault: { status: 502, body: '<html>Bad Gateway</html>', headers: { 'Content-Type': 'text/html' } }
+    })
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
@@ -92,7 +124,11 @@ describe.concurrent('the create call', () => {
 
 describe.concurrent('a long wait stays alive', () => {
   test('through 503s, a 429, a hung GET, a 502 page and a cut-off body, one per poll: one job, Successful', async ctx => {
-    const steps = [{ state: 'Queued' }, ...Array.from({ length: 5 }, () => ({ state: 'InProgress' })), { state: 'Successful' }]
+    const steps = [
+      { state: 'Queued' },
+      ...Array.from({ length: 5 }, () => ({ state: 'InProgress' })),
+      { state: 'Successful' }
+    ]
     const atlas = await emulator({ exportTimeline: steps }, ctx)
     const faults: Fault[] = [
       apiError(503, 'SERVICE_UNAVAILABLE'),
@@ -104,14 +140,18 @@ describe.concurrent('a long wait stays alive', () => {
     ]
     // One fault per poll: each rule lets the retry of the previous fault through, then hits.
     faults.forEach((fault, i) => atlas.inject({ method: 'GET', path: ONE_JOB, after: i === 0 ? 0 : 1, fault }))
-    const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'request-timeout': '1s' }))
+    const run = await runAction(
+      digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'request-timeout': '1s' })
+    )
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
     expect(run.outputs.state).toBe('Successful')
     expect(atlas.faults.every(f => f.times === 0)).toBe(true)
     const retries = run.stdout.split('\n').filter(l => / retry \d+ of \d+ in /.test(l))
     expect(retries).toHaveLength(6)
-    expect(retries.join('\n')).toMatch(/503[\s\S]*503[\s\S]*429[\s\S]*no answer within 1s[\s\S]*502[\s\S]*(other side closed|terminated)/)
+    expect(retries.join('\n')).toMatch(
+      /503[\s\S]*503[\s\S]*429[\s\S]*no answer within 1s[\s\S]*502[\s\S]*(other side closed|terminated)/
+    )
   })
 
   test('polls that keep failing past the retries do not end the wait; the deadline does', async ctx => {
@@ -128,7 +168,10 @@ describe.concurrent('a long wait stays alive', () => {
 
   test('a service-account token that expires during the wait is renewed before it does, one at a time', async ctx => {
     const steps = Array.from({ length: 7 }, () => ({ state: 'InProgress' }))
-    const atlas = await emulator({ tokenLifetimeSeconds: 4, exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] }, ctx)
+    const atlas = await emulator(
+      { tokenLifetimeSeconds: 4, exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] },
+      ctx
+    )
     const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
@@ -141,7 +184,11 @@ describe.concurrent('a long wait stays alive', () => {
   test('a token Atlas rejects before its stated expiry: renewed once on the 401, the wait goes on', async ctx => {
     const steps = Array.from({ length: 4 }, () => ({ state: 'InProgress' }))
     const atlas = await emulator(
-      { tokenLifetimeSeconds: 3600, tokenRealLifetimeSeconds: 2, exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }] },
+      {
+        tokenLifetimeSeconds: 3600,
+        tokenRealLifetimeSeconds: 2,
+        exportTimeline: [{ state: 'Queued' }, ...steps, { state: 'Successful' }]
+      },
       ctx
     )
     const run = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
@@ -154,7 +201,12 @@ describe.concurrent('a long wait stays alive', () => {
 
 describe.concurrent('an answer that cannot be read is trouble that passes', () => {
   test('a poll answered 200 with an HTML page, and one with the wrong shape: the wait goes on to Successful', async ctx => {
-    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }] }, ctx)
+    const atlas = await emulator(
+      {
+        exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'InProgress' }, { state: 'Successful' }]
+      },
+      ctx
+    )
     atlas.inject({ method: 'GET', path: ONE_JOB, fault: html })
     atlas.inject({ method: 'GET', path: ONE_JOB, after: 1, fault: { status: 200, body: '{"ok":true}' } })
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))
@@ -163,7 +215,9 @@ describe.concurrent('an answer that cannot be read is trouble that passes', () =
     expect(run.stdout).toMatch(
       /Atlas answered 200 with something unreadable \(not JSON \(text\/html\): Logged out of the corporate portal\) to GET …\/backup\/exports\/[0-9a-f]{24}; retry 1 of 5/
     )
-    expect(run.stdout).toMatch(/Atlas answered 200 with something unreadable \(not an export job: \{"ok":true\}\) to GET/)
+    expect(run.stdout).toMatch(
+      /Atlas answered 200 with something unreadable \(not an export job: \{"ok":true\}\) to GET/
+    )
   })
 
   test('a snapshot list page of the wrong shape is read again, not taken for an empty cluster', async ctx => {
@@ -205,7 +259,9 @@ describe.concurrent('the create backs off like everything else', () => {
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
     expect(posts(atlas).map(r => r.status)).toEqual([500, 500, 500, 500, 200])
-    const retries = run.stdout.split('\n').filter(line => line.startsWith('Nothing was made: sending the create again; retry'))
+    const retries = run.stdout
+      .split('\n')
+      .filter(line => line.startsWith('Nothing was made: sending the create again; retry'))
     expect(retries.map(line => /retry (\d) of 5/.exec(line)?.[1])).toEqual(['1', '2', '3', '4'])
     // Waited between attempts (the tests' backoff base is 50 ms: 25-50, 50-100, 100-200, 200-400 ms).
     const times = posts(atlas).map(r => r.at)
@@ -215,30 +271,43 @@ describe.concurrent('the create backs off like everything else', () => {
 })
 
 describe.concurrent('Retry-After is read strictly', () => {
-  test.for([['1.5'], ['-1'], ['soon']])('Retry-After %s is ignored: the normal backoff applies, never "at once"', async ([value], ctx) => {
-    const atlas = await emulator({}, ctx)
-    atlas.inject({
-      method: 'POST',
-      path: EXPORTS,
-      times: 2,
-      fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': value as string } }
-    })
-    // The real backoff (1 s base): half a second at least, then a second at least.
-    const run = await runAction(digestInputs(atlas.url), { env: { ATLAS_EXPORT_BACKOFF_BASE_MS: '' } })
-    expect(run.exitCode).toBe(0)
-    expect(atlas.jobs).toHaveLength(1)
-    const times = posts(atlas).map(r => r.at)
-    expect(times).toHaveLength(3)
-    expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual(450)
-    expect((times[2] as number) - (times[1] as number)).toBeGreaterThanOrEqual(950)
-  })
+  test.for([['1.5'], ['-1'], ['soon']])(
+    'Retry-After %s is ignored: the normal backoff applies, never "at once"',
+    async ([value], ctx) => {
+      const atlas = await emulator({}, ctx)
+      atlas.inject({
+        method: 'POST',
+        path: EXPORTS,
+        times: 2,
+        fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': value as string } }
+      })
+      // The real backoff (1 s base): half a second at least, then a second at least.
+      const run = await runAction(digestInputs(atlas.url), { env: { ATLAS_EXPORT_BACKOFF_BASE_MS: '' } })
+      expect(run.exitCode).toBe(0)
+      expect(atlas.jobs).toHaveLength(1)
+      const times = posts(atlas).map(r => r.at)
+      expect(times).toHaveLength(3)
+      expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual(450)
+      expect((times[2] as number) - (times[1] as number)).toBeGreaterThanOrEqual(950)
+    }
+  )
 
   test('Retry-After 0, or a date already past, never means "hammer now"', async ctx => {
     const atlas = await emulator({}, ctx)
     const past = new Date(Date.now() - 60_000).toUTCString()
-    atlas.inject({ method: 'GET', path: SNAPSHOTS, fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': '0' } } })
-    atlas.inject({ method: 'GET', path: SNAPSHOTS, fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': past } } })
-    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }), { env: { ATLAS_EXPORT_BACKOFF_BASE_MS: '' } })
+    atlas.inject({
+      method: 'GET',
+      path: SNAPSHOTS,
+      fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': '0' } }
+    })
+    atlas.inject({
+      method: 'GET',
+      path: SNAPSHOTS,
+      fault: { ...apiError(429, 'RATE_LIMITED_TOKEN_BUCKET'), headers: { 'Retry-After': past } }
+    })
+    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }), {
+      env: { ATLAS_EXPORT_BACKOFF_BASE_MS: '' }
+    })
     expect(run.exitCode).toBe(0)
     const times = atlas
       .apiRequests({ method: 'GET', path: SNAPSHOTS })

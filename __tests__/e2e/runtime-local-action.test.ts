@@ -46,7 +46,9 @@ describe.concurrent('@github/local-action', () => {
     const atlas = await emulator({}, ctx)
     const { code, out } = await localAction(digestInputs(atlas.url, { 'cluster-name': 'prod' }))
     expect(code).toBe(1)
-    expect(out).toContain(`::error title=Atlas export failed::Atlas API 404 CLUSTER_NOT_FOUND: No cluster named prod exists in group`)
+    expect(out).toContain(
+      `::error title=Atlas export failed::Atlas API 404 CLUSTER_NOT_FOUND: No cluster named prod exists in group`
+    )
     expect(out).not.toMatch(/ExitCode|TypeError|Cannot read properties/)
   })
 })

@@ -11,11 +11,19 @@ const emulator = useEmulator()
 describe.concurrent('secrets', () => {
   test('with step debug on, no secret appears anywhere but in its add-mask command', async ctx => {
     const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'Successful' }] }, ctx)
-    const digest = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'snapshot-id': 'latest' }), { env: { RUNNER_DEBUG: '1' } })
-    const sa = await runAction(serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'cluster-name': 'nope' }), { env: { RUNNER_DEBUG: '1' } })
+    const digest = await runAction(
+      digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'snapshot-id': 'latest' }),
+      { env: { RUNNER_DEBUG: '1' } }
+    )
+    const sa = await runAction(
+      serviceAccountInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'cluster-name': 'nope' }),
+      { env: { RUNNER_DEBUG: '1' } }
+    )
     expect(digest.exitCode).toBe(0)
     expect(sa.exitCode).toBe(1)
-    const tokens = [...new Set(atlas.requests.filter(r => r.auth === 'bearer').map(r => String(r.headers.authorization).slice(7)))]
+    const tokens = [
+      ...new Set(atlas.requests.filter(r => r.auth === 'bearer').map(r => String(r.headers.authorization).slice(7)))
+    ]
     expect(tokens).toHaveLength(1)
     const basic = Buffer.from(`${SERVICE_ACCOUNT.clientId}:${SERVICE_ACCOUNT.clientSecret}`).toString('base64')
     const secrets = [API_KEY.privateKey, SERVICE_ACCOUNT.clientSecret, basic, ...tokens]
@@ -54,7 +62,11 @@ describe.concurrent('text from the server is data', () => {
   test('an error code and detail with line breaks never start a workflow command', async ctx => {
     const atlas = await emulator({}, ctx)
     // (A header cannot carry a line break: the code comes in the body only.)
-    const { headers: _none, ...fault } = apiError(404, 'CLUSTER_NOT_FOUND\n::add-mask::leak', 'No cluster.\r\n::error title=Pwned::owned\n::stop-commands::x')
+    const { headers: _none, ...fault } = apiError(
+      404,
+      'CLUSTER_NOT_FOUND\n::add-mask::leak',
+      'No cluster.\r\n::error title=Pwned::owned\n::stop-commands::x'
+    )
     const { headers: _no, ...passing } = apiError(503, 'SERVICE_UNAVAILABLE\n::add-mask::leak')
     atlas.inject({ method: 'POST', path: EXPORTS, fault: passing })
     atlas.inject({ method: 'POST', path: EXPORTS, fault })
@@ -72,7 +84,10 @@ describe.concurrent('text from the server is data', () => {
         exportTimeline: [
           { state: 'Queued' },
           { state: 'InProgress\n::add-mask::Successful' },
-          { state: 'Failed', stateReason: { errorCode: 'X\n::warning::y', message: 'bucket gone\n::add-mask::everything' } }
+          {
+            state: 'Failed',
+            stateReason: { errorCode: 'X\n::warning::y', message: 'bucket gone\n::add-mask::everything' }
+          }
         ]
       },
       ctx

@@ -3,7 +3,13 @@
  */
 import { describe, expect, test } from 'vitest'
 import type { Fault } from '../../scripts/atlas-emulator/emulator.js'
-import { BUCKET_ID, CLUSTER, digestInputs, serviceAccountInputs, SHARDED_CLUSTER } from '../../scripts/atlas-emulator/scenario.js'
+import {
+  BUCKET_ID,
+  CLUSTER,
+  digestInputs,
+  serviceAccountInputs,
+  SHARDED_CLUSTER
+} from '../../scripts/atlas-emulator/scenario.js'
 import { runAction } from '../../scripts/run-action.js'
 import { apiError, EXPORTS, failureOf, SNAPSHOTS, useEmulator, waitedSeconds } from './helpers.js'
 
@@ -11,12 +17,19 @@ const emulator = useEmulator()
 
 describe.concurrent('snapshot-id: new', () => {
   test('takes an on-demand snapshot named for the run, waits until completed, exports it', async ctx => {
-    const atlas = await emulator({ snapshotTimeline: [{ status: 'inProgress' }, { status: 'inProgress' }, { status: 'completed' }] }, ctx)
-    const run = await runAction(serviceAccountInputs(atlas.url, { 'snapshot-id': 'new', 'snapshot-retention-days': '7', 'poll-interval': '1s' }))
+    const atlas = await emulator(
+      { snapshotTimeline: [{ status: 'inProgress' }, { status: 'inProgress' }, { status: 'completed' }] },
+      ctx
+    )
+    const run = await runAction(
+      serviceAccountInputs(atlas.url, { 'snapshot-id': 'new', 'snapshot-retention-days': '7', 'poll-interval': '1s' })
+    )
     expect(run.exitCode).toBe(0)
     const taken = atlas.projects[0]!.clusters.find(c => c.name === CLUSTER)!.snapshots.at(-1)!
     expect(taken).toMatchObject({ status: 'completed', snapshotType: 'onDemand', retentionInDays: 7 })
-    expect(taken.description).toBe("atlas-snapshot-export: on-demand snapshot for octo-org/backups, workflow 'Nightly export', run 4242 attempt 1")
+    expect(taken.description).toBe(
+      "atlas-snapshot-export: on-demand snapshot for octo-org/backups, workflow 'Nightly export', run 4242 attempt 1"
+    )
     expect(atlas.jobs.map(j => j.snapshotId)).toEqual([taken.id])
     expect(run.outputs['snapshot-id']).toBe(taken.id)
     const calls = atlas.apiRequests().map(r => `${r.method} ${r.path.split('/backup/')[1]}`)
@@ -36,9 +49,15 @@ describe.concurrent('snapshot-id: new', () => {
 
   test('on a sharded cluster the snapshot is followed under its own path', async ctx => {
     const atlas = await emulator({}, ctx)
-    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'cluster-name': SHARDED_CLUSTER, 'poll-interval': '1s' }))
+    const run = await runAction(
+      digestInputs(atlas.url, { 'snapshot-id': 'new', 'cluster-name': SHARDED_CLUSTER, 'poll-interval': '1s' })
+    )
     expect(run.exitCode).toBe(0)
-    expect(atlas.apiRequests({ method: 'GET', path: /\/snapshots\// }).every(r => r.path.includes('/snapshots/shardedCluster/'))).toBe(true)
+    expect(
+      atlas
+        .apiRequests({ method: 'GET', path: /\/snapshots\// })
+        .every(r => r.path.includes('/snapshots/shardedCluster/'))
+    ).toBe(true)
     expect(atlas.jobs).toHaveLength(1)
   })
 
@@ -47,14 +66,21 @@ describe.concurrent('snapshot-id: new', () => {
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(1)
     const id = run.outputs['snapshot-id']
-    expect(failureOf(run).message).toBe(`On-demand snapshot ${id} ended failed: Atlas could not take it, and nothing was exported.`)
+    expect(failureOf(run).message).toBe(
+      `On-demand snapshot ${id} ended failed: Atlas could not take it, and nothing was exported.`
+    )
     expect(atlas.jobs).toHaveLength(0)
     expect(run.summary).toContain('**Taking the on-demand snapshot** failed')
   })
 
   test('a snapshot still running at wait-timeout: red, says so, nothing exported', async ctx => {
-    const atlas = await emulator({ snapshotTimeline: Array.from({ length: 20 }, () => ({ status: 'inProgress' as const })) }, ctx)
-    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s', 'wait-timeout': '2s' }))
+    const atlas = await emulator(
+      { snapshotTimeline: Array.from({ length: 20 }, () => ({ status: 'inProgress' as const })) },
+      ctx
+    )
+    const run = await runAction(
+      digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s', 'wait-timeout': '2s' })
+    )
     expect(run.exitCode).toBe(1)
     const message = failureOf(run).message
     expect(message).toMatch(
@@ -75,7 +101,9 @@ describe.concurrent('the on-demand snapshot request', () => {
     atlas.inject({ method: 'POST', path: /\/backup\/snapshots$/, afterProcessing: true, fault })
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
-    const onDemand = atlas.projects[0]!.clusters.find(c => c.name === 'cluster-989')!.snapshots.filter(s => s.description?.startsWith('atlas-snapshot-export:'))
+    const onDemand = atlas.projects[0]!.clusters.find(c => c.name === 'cluster-989')!.snapshots.filter(s =>
+      s.description?.startsWith('atlas-snapshot-export:')
+    )
     expect(onDemand).toHaveLength(1)
     expect(run.stdout).toContain(`Found snapshot ${onDemand[0]?.id} (queued) taken by that request: using it.`)
     expect(atlas.jobs.map(j => j.snapshotId)).toEqual([onDemand[0]?.id])
@@ -99,7 +127,9 @@ describe.concurrent('snapshot-id: new, on a sharded cluster and after a long wai
   test('a lost answer to the snapshot request of a sharded cluster is found in the sharded list: one snapshot', async ctx => {
     const atlas = await emulator({}, ctx)
     atlas.inject({ method: 'POST', path: SNAPSHOTS, afterProcessing: true, fault: apiError(500, 'UNEXPECTED_ERROR') })
-    const run = await runAction(digestInputs(atlas.url, { 'cluster-name': SHARDED_CLUSTER, 'snapshot-id': 'new', 'poll-interval': '1s' }))
+    const run = await runAction(
+      digestInputs(atlas.url, { 'cluster-name': SHARDED_CLUSTER, 'snapshot-id': 'new', 'poll-interval': '1s' })
+    )
     expect(run.exitCode).toBe(0)
     const sharded = atlas.projects[0]?.clusters.find(c => c.name === SHARDED_CLUSTER)
     expect(sharded?.snapshots.filter(s => s.snapshotType === 'onDemand')).toHaveLength(1)
@@ -107,11 +137,22 @@ describe.concurrent('snapshot-id: new, on a sharded cluster and after a long wai
   })
 
   test('a create that starts late in the run keeps its retries: a 503 with Retry-After 3 s, 1.5 s before the deadline, is retried', async ctx => {
-    const atlas = await emulator({ snapshotTimeline: [{ status: 'inProgress' }, { status: 'inProgress' }, { status: 'completed' }] }, ctx)
-    atlas.inject({ method: 'POST', path: EXPORTS, fault: { ...apiError(503, 'SERVICE_UNAVAILABLE'), headers: { 'Retry-After': '3' } } })
-    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s', 'wait-timeout': '5s' }))
+    const atlas = await emulator(
+      { snapshotTimeline: [{ status: 'inProgress' }, { status: 'inProgress' }, { status: 'completed' }] },
+      ctx
+    )
+    atlas.inject({
+      method: 'POST',
+      path: EXPORTS,
+      fault: { ...apiError(503, 'SERVICE_UNAVAILABLE'), headers: { 'Retry-After': '3' } }
+    })
+    const run = await runAction(
+      digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s', 'wait-timeout': '5s' })
+    )
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
-    expect(run.stdout).toMatch(/Atlas answered 503 SERVICE_UNAVAILABLE to POST …\/backup\/exports; retry 1 of 5 in [34]\.\ds\./)
+    expect(run.stdout).toMatch(
+      /Atlas answered 503 SERVICE_UNAVAILABLE to POST …\/backup\/exports; retry 1 of 5 in [34]\.\ds\./
+    )
   })
 })

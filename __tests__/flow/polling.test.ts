@@ -7,7 +7,12 @@ import { fakeClock } from '../support/fake-clock.js'
 const waitForJob = (initial: ExportJob, poll: () => Promise<ExportJob>, options: WaitOptions<ExportJob>) =>
   pollUntil(initial, poll, j => isTerminal(j.state), options)
 
-const job = (state: string, extra: Partial<ExportJob> = {}): ExportJob => ({ id: 'j1', exportBucketId: 'b', state, ...extra })
+const job = (state: string, extra: Partial<ExportJob> = {}): ExportJob => ({
+  id: 'j1',
+  exportBucketId: 'b',
+  state,
+  ...extra
+})
 
 describe('pollUntil an export job ends', () => {
   test('trouble that passes does not end the wait; other trouble does', async () => {
@@ -22,7 +27,13 @@ describe('pollUntil an export job ends', () => {
         return next as ExportJob
       },
       j => isTerminal(j.state),
-      { deadline: 1e9, intervalMs: 10, clock, isTransient: e => (e as Error).message === '503', onPollError: e => errors.push(e) }
+      {
+        deadline: 1e9,
+        intervalMs: 10,
+        clock,
+        isTransient: e => (e as Error).message === '503',
+        onPollError: e => errors.push(e)
+      }
     )
     expect(outcome.kind).toBe('ended')
     expect(errors).toHaveLength(2)
@@ -53,7 +64,11 @@ describe('pollUntil an export job ends', () => {
 
   test('an already ended job is not polled', async () => {
     let polls = 0
-    const outcome = await waitForJob(job('Failed'), async () => (polls++, job('Failed')), { deadline: 10, intervalMs: 1, clock: fakeClock() })
+    const outcome = await waitForJob(job('Failed'), async () => (polls++, job('Failed')), {
+      deadline: 10,
+      intervalMs: 1,
+      clock: fakeClock()
+    })
     expect(outcome.kind).toBe('ended')
     expect(polls).toBe(0)
   })
@@ -61,7 +76,11 @@ describe('pollUntil an export job ends', () => {
   test('the last poll lands on the deadline, then the wait times out with the last job seen', async () => {
     const clock = fakeClock()
     let polls = 0
-    const outcome = await waitForJob(job('Queued'), async () => (polls++, job('InProgress')), { deadline: 100_000, intervalMs: 30_000, clock })
+    const outcome = await waitForJob(job('Queued'), async () => (polls++, job('InProgress')), {
+      deadline: 100_000,
+      intervalMs: 30_000,
+      clock
+    })
     expect(outcome).toEqual({ kind: 'timed-out', last: job('InProgress') })
     expect(clock.sleeps).toEqual([30_000, 30_000, 30_000, 10_000])
     expect(polls).toBe(4)
@@ -70,15 +89,27 @@ describe('pollUntil an export job ends', () => {
   test('a job that ends on the last poll is seen as ended', async () => {
     const clock = fakeClock()
     const states = ['InProgress', 'Successful']
-    const outcome = await waitForJob(job('Queued'), async () => job(states.shift() as string), { deadline: 45_000, intervalMs: 30_000, clock })
+    const outcome = await waitForJob(job('Queued'), async () => job(states.shift() as string), {
+      deadline: 45_000,
+      intervalMs: 30_000,
+      clock
+    })
     expect(outcome.kind).toBe('ended')
   })
 })
 
 describe('WaitTimeoutError', () => {
   test('says how long, what is still running and in which state, then the afterword', () => {
-    const error = new WaitTimeoutError('export job j1', 'InProgress', 3_000, 'The export goes on in Atlas.', job('InProgress'))
-    expect(error.message).toBe('Stopped waiting after 3s (wait-timeout): export job j1 is still InProgress. The export goes on in Atlas.')
+    const error = new WaitTimeoutError(
+      'export job j1',
+      'InProgress',
+      3_000,
+      'The export goes on in Atlas.',
+      job('InProgress')
+    )
+    expect(error.message).toBe(
+      'Stopped waiting after 3s (wait-timeout): export job j1 is still InProgress. The export goes on in Atlas.'
+    )
     expect(error.runningJob?.id).toBe('j1')
   })
 })

@@ -51,7 +51,9 @@ describe('any bad value of an input is refused, naming the input', () => {
     const names = Object.keys(badValues)
     fc.assert(
       fc.property(
-        fc.subarray(names, { minLength: 2 }).chain(picked => fc.tuple(...picked.map(n => badValues[n]!.map(v => [n, v] as const)))),
+        fc
+          .subarray(names, { minLength: 2 })
+          .chain(picked => fc.tuple(...picked.map(n => badValues[n]!.map(v => [n, v] as const)))),
         pairs => {
           const message = refusal(Object.fromEntries(pairs)) ?? ''
           for (const [name] of pairs) expect(message).toContain(`Input '${name}'`)
@@ -69,13 +71,23 @@ describe('any bad value of an input is refused, naming the input', () => {
         hex24,
         // Atlas's own rule, in parts: a letter or digit, up to 21 more with hyphens (none last), up to 42 word characters.
         fc
-          .tuple(fc.stringMatching(/^[a-zA-Z0-9]$/), fc.stringMatching(/^([a-zA-Z0-9-]{0,20}[a-zA-Z0-9])?$/), fc.stringMatching(/^\w{0,42}$/))
+          .tuple(
+            fc.stringMatching(/^[a-zA-Z0-9]$/),
+            fc.stringMatching(/^([a-zA-Z0-9-]{0,20}[a-zA-Z0-9])?$/),
+            fc.stringMatching(/^\w{0,42}$/)
+          )
           .map(parts => parts.join('')),
         fc.constantFrom('latest', 'LATEST'),
         fc.integer({ min: 1, max: 3600 }),
         (project, bucket, cluster, snapshot, seconds) => {
           expect(
-            refusal({ 'project-id': project, 'export-bucket-id': bucket, 'cluster-name': cluster, 'snapshot-id': snapshot, 'poll-interval': `${seconds}s` })
+            refusal({
+              'project-id': project,
+              'export-bucket-id': bucket,
+              'cluster-name': cluster,
+              'snapshot-id': snapshot,
+              'poll-interval': `${seconds}s`
+            })
           ).toBeUndefined()
         }
       ),

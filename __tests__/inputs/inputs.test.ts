@@ -56,14 +56,18 @@ describe('parseInputs', () => {
 
   test('if-exported: reuse or export-again; anything else is refused, naming the input', () => {
     expect(parse({ 'if-exported': 'export-again' }).ifExported).toBe('export-again')
-    expect(problems({ 'if-exported': 'always' })).toBe("Input 'if-exported' must be reuse or export-again; got 'always'")
+    expect(problems({ 'if-exported': 'always' })).toBe(
+      "Input 'if-exported' must be reuse or export-again; got 'always'"
+    )
   })
 
   test('export-job-id: 24 hex digits; the bucket may then be left out (the job names its own)', () => {
     const inputs = parse({ 'export-job-id': '6a7945592c88faeba59d5e8e', 'export-bucket-id': '' })
     expect(inputs.exportJobId).toBe('6a7945592c88faeba59d5e8e')
     expect(inputs.bucket).toEqual({ kind: 'of-job' })
-    expect(problems({ 'export-job-id': 'job-1' })).toBe("Input 'export-job-id' must be 24 hexadecimal digits (0-9, a-f); got 'job-1'")
+    expect(problems({ 'export-job-id': 'job-1' })).toBe(
+      "Input 'export-job-id' must be 24 hexadecimal digits (0-9, a-f); got 'job-1'"
+    )
   })
 
   test.each([
@@ -73,7 +77,9 @@ describe('parseInputs', () => {
     ['dry-run', 'true', "'dry-run: true'"]
   ])('export-job-id with %s: %s is bad input naming both', (name, value, named) => {
     const extra: Record<string, string> = name === 'export-bucket-name' ? { 'export-bucket-id': '' } : {}
-    expect(problems({ 'export-job-id': '6a7945592c88faeba59d5e8e', [name]: value, ...extra })).toContain(`Inputs 'export-job-id' and ${named} conflict`)
+    expect(problems({ 'export-job-id': '6a7945592c88faeba59d5e8e', [name]: value, ...extra })).toContain(
+      `Inputs 'export-job-id' and ${named} conflict`
+    )
   })
 
   test('a service account, an explicit snapshot, waiting, Atlas for Government with a trailing slash', () => {
@@ -89,7 +95,11 @@ describe('parseInputs', () => {
       'base-url': 'https://cloud.mongodbgov.com/',
       envelope: 'TRUE'
     })
-    expect(inputs.credentials).toEqual({ kind: 'service-account', clientId: 'mdb_sa_id_6a7945592c88faeba59d5e8e', clientSecret: 'mdb_sa_sk_secret' })
+    expect(inputs.credentials).toEqual({
+      kind: 'service-account',
+      clientId: 'mdb_sa_id_6a7945592c88faeba59d5e8e',
+      clientSecret: 'mdb_sa_sk_secret'
+    })
     expect(inputs.snapshot).toEqual({ kind: 'id', id: '6a7944f22c88faeba59d3572' })
     expect(inputs.wait).toBe(true)
     expect(inputs.waitTimeoutMs).toBe(7_200_000)
@@ -112,9 +122,12 @@ describe('parseInputs', () => {
     expect(inputs.dryRun).toBe(true)
   })
 
-  test.each(['http://127.0.0.1:8080', 'http://localhost:1/', 'http://[::1]:9000', 'http://127.10.0.3'])('plain http is allowed for loopback %s', url => {
-    expect(parse({ 'base-url': url }).baseUrl).toBe(url.replace(/\/$/, ''))
-  })
+  test.each(['http://127.0.0.1:8080', 'http://localhost:1/', 'http://[::1]:9000', 'http://127.10.0.3'])(
+    'plain http is allowed for loopback %s',
+    url => {
+      expect(parse({ 'base-url': url }).baseUrl).toBe(url.replace(/\/$/, ''))
+    }
+  )
 
   test('the result is frozen', () => {
     const inputs = parse({ 'custom-data': 'a=1' })
@@ -124,7 +137,10 @@ describe('parseInputs', () => {
 
   test.each([
     [{ 'project-id': '' }, "Input 'project-id' is required"],
-    [{ 'project-id': '5F0C0123456789ABCDEF0123' }, "Input 'project-id' must be 24 hexadecimal digits (0-9, a-f); got '5F0C0123456789ABCDEF0123'"],
+    [
+      { 'project-id': '5F0C0123456789ABCDEF0123' },
+      "Input 'project-id' must be 24 hexadecimal digits (0-9, a-f); got '5F0C0123456789ABCDEF0123'"
+    ],
     [{ 'cluster-name': '' }, "Input 'cluster-name' is required"],
     [
       { 'cluster-name': '-prod' },
@@ -135,24 +151,45 @@ describe('parseInputs', () => {
     [{ 'cluster-name': `a${'-'.repeat(23)}b` }, "Input 'cluster-name' must be a cluster name as Atlas allows it"],
     [{ 'cluster-name': 'prod.1' }, "Input 'cluster-name' must be a cluster name as Atlas allows it"],
     [{ 'cluster-name': 'a'.repeat(65) }, "Input 'cluster-name' must be at most 64 characters, got 65"],
-    [{ 'snapshot-id': 'newest' }, "Input 'snapshot-id' must be 24 hexadecimal digits (0-9, a-f) or 'latest' or 'new'; got 'newest'"],
+    [
+      { 'snapshot-id': 'newest' },
+      "Input 'snapshot-id' must be 24 hexadecimal digits (0-9, a-f) or 'latest' or 'new'; got 'newest'"
+    ],
     [{ 'export-bucket-id': '' }, "Input 'export-bucket-id' is required (or 'export-bucket-name')"],
     [{ 'export-bucket-name': 'exports' }, "Inputs 'export-bucket-id' and 'export-bucket-name' are both set"],
-    [{ 'export-bucket-id': '', 'export-bucket-name': 'a b' }, "Input 'export-bucket-name' must be a bucket name of 3 to 63"],
-    [{ 'export-bucket-id': '', 'export-bucket-name': 'ab' }, "Input 'export-bucket-name' must be a bucket name of 3 to 63"],
-    [{ 'snapshot-retention-days': '0' }, "Input 'snapshot-retention-days' must be a whole number of days from 1 to 3650; got '0'"],
+    [
+      { 'export-bucket-id': '', 'export-bucket-name': 'a b' },
+      "Input 'export-bucket-name' must be a bucket name of 3 to 63"
+    ],
+    [
+      { 'export-bucket-id': '', 'export-bucket-name': 'ab' },
+      "Input 'export-bucket-name' must be a bucket name of 3 to 63"
+    ],
+    [
+      { 'snapshot-retention-days': '0' },
+      "Input 'snapshot-retention-days' must be a whole number of days from 1 to 3650; got '0'"
+    ],
     [{ 'snapshot-retention-days': '1.5' }, "Input 'snapshot-retention-days' must be a whole number"],
     [{ 'dry-run': 'perhaps' }, "Input 'dry-run' must be true or false; got 'perhaps'"],
     [{ 'export-bucket-id': '6a793f75' }, "Input 'export-bucket-id' must be 24 hexadecimal digits"],
     [{ 'custom-data': 'just words' }, "Input 'custom-data' line 1 is not key=value: 'just words'"],
     [{ wait: 'sometimes' }, "Input 'wait' must be true or false; got 'sometimes'"],
     [{ envelope: '1' }, "Input 'envelope' must be true or false; got '1'"],
-    [{ 'wait-timeout': '1x' }, "Input 'wait-timeout' must be a duration like 90s, 15m or 1h30m (or a number of seconds); got '1x'"],
+    [
+      { 'wait-timeout': '1x' },
+      "Input 'wait-timeout' must be a duration like 90s, 15m or 1h30m (or a number of seconds); got '1x'"
+    ],
     [{ 'wait-timeout': '0' }, "Input 'wait-timeout' must be between 1s and 168h; got '0'"],
     [{ 'wait-timeout': '200h' }, "Input 'wait-timeout' must be between 1s and 168h"],
     [{ 'poll-interval': '0s' }, "Input 'poll-interval' must be between 1s and 1h; got '0s'"],
-    [{ 'base-url': 'http://cloud.mongodb.com' }, "Input 'base-url' must use https (plain http only for a loopback host such as 127.0.0.1)"],
-    [{ 'base-url': 'cloud.mongodb.com' }, "Input 'base-url' must be a URL like https://cloud.mongodb.com; got 'cloud.mongodb.com'"],
+    [
+      { 'base-url': 'http://cloud.mongodb.com' },
+      "Input 'base-url' must use https (plain http only for a loopback host such as 127.0.0.1)"
+    ],
+    [
+      { 'base-url': 'cloud.mongodb.com' },
+      "Input 'base-url' must be a URL like https://cloud.mongodb.com; got 'cloud.mongodb.com'"
+    ],
     [{ 'base-url': 'ftp://cloud.mongodb.com' }, "Input 'base-url' must use https; got 'ftp://cloud.mongodb.com'"],
     [{ 'base-url': 'https://user:pw@cloud.mongodb.com' }, "Input 'base-url' must not contain a user name or password"],
     [{ 'base-url': 'https://cloud.mongodb.com/?x=1' }, "Input 'base-url' must not have a query or fragment"],
@@ -160,7 +197,10 @@ describe('parseInputs', () => {
     [{ 'public-key': '' }, "Input 'public-key' is required with 'private-key' (or set MONGODB_ATLAS_PUBLIC_API_KEY)"],
     [{ 'public-key': '', 'private-key': '' }, 'No Atlas credentials'],
     [{ 'client-id': 'mdb_sa_id_x' }, "Inputs 'public-key'/'private-key' and 'client-id'/'client-secret' are both set"],
-    [{ 'public-key': '', 'private-key': '', 'client-secret': 's' }, "Input 'client-id' is required with 'client-secret'"],
+    [
+      { 'public-key': '', 'private-key': '', 'client-secret': 's' },
+      "Input 'client-id' is required with 'client-secret'"
+    ],
     [{ 'public-key': '', 'private-key': '', 'client-id': 'c' }, "Input 'client-secret' is required with 'client-id'"],
     [{ 'public-key': 'abc def' }, "Input 'public-key' must not contain white space"]
   ])('%j fails: %s', (overrides, message) => {
@@ -198,7 +238,15 @@ describe('getInputs', () => {
 
   test('falls back to MONGODB_ATLAS_* variables, first listed first, and masks the secret before validating', () => {
     const fake = runner(
-      { ...VALID, 'public-key': '', 'private-key': '', 'project-id': '', 'cluster-name': 'prod', 'client-id': '', 'client-secret': '' },
+      {
+        ...VALID,
+        'public-key': '',
+        'private-key': '',
+        'project-id': '',
+        'cluster-name': 'prod',
+        'client-id': '',
+        'client-secret': ''
+      },
       {
         MONGODB_ATLAS_PUBLIC_API_KEY: 'pubfirst',
         MONGODB_ATLAS_PUBLIC_KEY: 'pubsecond',
@@ -230,18 +278,24 @@ describe("action.yml's defaults and the parser's agree", () => {
   // that passes '' gets the parser's. Both must mean the same run.
   const { inputs: declared } = actionYml()
   const required = { ...VALID }
-  test.each(Object.entries(declared).filter(([, spec]) => spec.default !== undefined && spec.default !== ''))('%s', (name, spec) => {
-    const withDefault = parseInputs(n => (n === name ? String(spec.default) : (required[n] ?? '')))
-    const withEmpty = parseInputs(n => (n === name ? '' : (required[n] ?? '')))
-    expect(withEmpty).toEqual(withDefault)
-  })
+  test.each(Object.entries(declared).filter(([, spec]) => spec.default !== undefined && spec.default !== ''))(
+    '%s',
+    (name, spec) => {
+      const withDefault = parseInputs(n => (n === name ? String(spec.default) : (required[n] ?? '')))
+      const withEmpty = parseInputs(n => (n === name ? '' : (required[n] ?? '')))
+      expect(withEmpty).toEqual(withDefault)
+    }
+  )
 })
 
 describe('cluster names as Atlas allows them (its limits page)', () => {
-  test.each(['prod_1', 'a_b', 'cluster-0123456789abcdefghij_with_underscores', `c${'x'.repeat(63)}`, `a${'-b'.repeat(10)}_${'c'.repeat(41)}`])(
-    '%s is accepted',
-    name => {
-      expect(parseInputs(n => ({ ...VALID, 'cluster-name': name })[n] ?? '').clusterName).toBe(name)
-    }
-  )
+  test.each([
+    'prod_1',
+    'a_b',
+    'cluster-0123456789abcdefghij_with_underscores',
+    `c${'x'.repeat(63)}`,
+    `a${'-b'.repeat(10)}_${'c'.repeat(41)}`
+  ])('%s is accepted', name => {
+    expect(parseInputs(n => ({ ...VALID, 'cluster-name': name })[n] ?? '').clusterName).toBe(name)
+  })
 })

@@ -41,7 +41,8 @@ describe('README and action.yml', () => {
 
   test('every input and output has a description', () => {
     const { inputs, outputs } = actionYml()
-    for (const spec of [...Object.values(inputs), ...Object.values(outputs)]) expect((spec as { description?: string }).description).toBeTruthy()
+    for (const spec of [...Object.values(inputs), ...Object.values(outputs)])
+      expect((spec as { description?: string }).description).toBeTruthy()
   })
 })
 
@@ -60,7 +61,9 @@ describe('examples', () => {
       jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }>
     }
     expect(workflow.on).toBeTruthy()
-    const ours = Object.values(workflow.jobs).flatMap(job => job.steps.filter(step => /atlas-snapshot-export@/.test(step.uses ?? '')))
+    const ours = Object.values(workflow.jobs).flatMap(job =>
+      job.steps.filter(step => /atlas-snapshot-export@/.test(step.uses ?? ''))
+    )
     expect(ours.length).toBeGreaterThan(0)
     for (const step of ours) {
       const keys = Object.keys(step.with ?? {})
@@ -98,9 +101,29 @@ describe('the README picture of a summary', () => {
 
 describe('action.yml for the Marketplace', () => {
   test('a description under 125 characters, a clear name, branding', () => {
-    const yml = actionYml() as unknown as { name: string; description: string; branding: { icon: string; color: string } }
+    const yml = actionYml() as unknown as {
+      name: string
+      description: string
+      branding: { icon: string; color: string }
+    }
     expect(yml.description.length).toBeLessThan(125)
     expect(yml.name).toBe('MongoDB Atlas Snapshot Export')
     expect(yml.branding).toEqual({ icon: 'upload-cloud', color: 'green' })
+  })
+})
+
+describe('the test tree', () => {
+  test('mirrors src/: every unit test file is named for a module of src/', () => {
+    const modules = new Set(
+      (readdirSync(join(ROOT, 'src'), { recursive: true }) as string[])
+        .filter(f => f.endsWith('.ts'))
+        .map(f => f.replace(/\\/g, '/'))
+    )
+    const elsewhere = /^(e2e|repo|scripts|support|fixtures)\//
+    const tests = (readdirSync(join(ROOT, '__tests__'), { recursive: true }) as string[])
+      .map(f => f.replace(/\\/g, '/'))
+      .filter(f => f.endsWith('.test.ts') && !elsewhere.test(f))
+    expect(tests.length).toBeGreaterThanOrEqual(20)
+    expect(tests.filter(f => !modules.has(f.replace(/(\.property)?\.test\.ts$/, '.ts')))).toEqual([])
   })
 })

@@ -4,7 +4,17 @@ import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { ROOT } from '../../scripts/run-action.js'
 
-const PERMISSIVE = new Set(['MIT', 'ISC', 'BSD-2-Clause', 'BSD-3-Clause', 'Apache-2.0', '0BSD', 'Unlicense', 'BlueOak-1.0.0', 'CC0-1.0'])
+const PERMISSIVE = new Set([
+  'MIT',
+  'ISC',
+  'BSD-2-Clause',
+  'BSD-3-Clause',
+  'Apache-2.0',
+  '0BSD',
+  'Unlicense',
+  'BlueOak-1.0.0',
+  'CC0-1.0'
+])
 const text = readFileSync(join(ROOT, 'dist', 'licenses.txt'), 'utf8')
 const entries = text
   .split('\n---\n')
@@ -16,10 +26,19 @@ const entries = text
 
 test('dist/licenses.txt lists the bundled packages, ours among them', () => {
   const names = entries.map(e => e.name.replace(/@[^@]+$/, ''))
-  for (const expected of ['@actions/core', '@actions/http-client', '@octokit/request-error', 'digest-fetch', 'undici', 'js-sha256']) {
+  for (const expected of [
+    '@actions/core',
+    '@actions/http-client',
+    '@octokit/request-error',
+    'digest-fetch',
+    'undici',
+    'js-sha256'
+  ]) {
     expect(names).toContain(expected)
   }
-  expect(text.split('\n')[0]).toBe(`Third-party software bundled into dist/index.js (${entries.length} packages), written by scripts/licenses.mjs.`)
+  expect(text.split('\n')[0]).toBe(
+    `Third-party software bundled into dist/index.js (${entries.length} packages), written by scripts/licenses.mjs.`
+  )
 })
 
 test('every bundled license is a permissive one, with its text', () => {
@@ -31,5 +50,7 @@ test('every bundled license is a permissive one, with its text', () => {
 test('the bundle stays lean: at most 1 MB, and no Octokit but its error type', () => {
   const bundle = join(ROOT, 'dist', 'index.js')
   expect(statSync(bundle).size).toBeLessThanOrEqual(1_000_000)
-  expect(entries.map(e => e.name).filter(name => name.startsWith('@octokit/') && !name.startsWith('@octokit/request-error@'))).toEqual([])
+  expect(
+    entries.map(e => e.name).filter(name => name.startsWith('@octokit/') && !name.startsWith('@octokit/request-error@'))
+  ).toEqual([])
 })

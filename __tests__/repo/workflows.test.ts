@@ -22,7 +22,8 @@ describe('actionlint', () => {
   })
 
   test('finds what is wrong (the linter is really consulted)', async () => {
-    const broken = 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.nope }}\n        shell: bashh\n'
+    const broken =
+      'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.nope }}\n        shell: bashh\n'
     expect((await runLint(broken, 'broken.yml')).length).toBeGreaterThan(0)
   })
 })

@@ -8,12 +8,20 @@ test.each([
   ['GCP', { name: 'exports', cloudProvider: 'GCP' }, `gs://exports/${prefix}`],
   [
     'Azure, the container in the serviceUrl: once',
-    { name: 'exportcontainer', cloudProvider: 'AZURE', serviceUrl: 'https://examplestorageaccount.blob.core.windows.net/exportcontainer' },
+    {
+      name: 'exportcontainer',
+      cloudProvider: 'AZURE',
+      serviceUrl: 'https://examplestorageaccount.blob.core.windows.net/exportcontainer'
+    },
     `https://examplestorageaccount.blob.core.windows.net/exportcontainer/${prefix}`
   ],
   [
     'Azure, the account alone: the container added',
-    { name: 'exportcontainer', cloudProvider: 'AZURE', serviceUrl: 'https://examplestorageaccount.blob.core.windows.net/' },
+    {
+      name: 'exportcontainer',
+      cloudProvider: 'AZURE',
+      serviceUrl: 'https://examplestorageaccount.blob.core.windows.net/'
+    },
     `https://examplestorageaccount.blob.core.windows.net/exportcontainer/${prefix}`
   ]
 ])('%s', (_name, bucket, url) => {

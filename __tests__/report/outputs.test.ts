@@ -9,7 +9,8 @@ test('every job output from the recorded Successful job', () => {
   expect(jobOutputs(JSON.parse(body) as ExportJob)).toEqual({
     'export-job-id': '6a7945592c88faeba59d5e8e',
     state: 'Successful',
-    prefix: 'exported_snapshots/a0123456789abcdef012345a/b0123456789abcdef012345b/cluster-989/2026-08-10T0327/1786332505',
+    prefix:
+      'exported_snapshots/a0123456789abcdef012345a/b0123456789abcdef012345b/cluster-989/2026-08-10T0327/1786332505',
     'created-at': '2026-08-10T03:28:25Z',
     'finished-at': '2026-08-10T03:43:05Z',
     'exported-collections': '0',
@@ -43,7 +44,13 @@ test('only changed values are written again', () => {
 
 describe('outputsOf: every output derived from the record', () => {
   const bucket = { id: 'b1', name: 'test-bucket', cloudProvider: 'AWS' }
-  const job: ExportJob = { id: 'j', exportBucketId: 'b1', state: 'Successful', snapshotId: 's', prefix: 'exported_snapshots/p' }
+  const job: ExportJob = {
+    id: 'j',
+    exportBucketId: 'b1',
+    state: 'Successful',
+    snapshotId: 's',
+    prefix: 'exported_snapshots/p'
+  }
 
   test('what is known as it is known: the bucket before the job, export-url once the prefix is', () => {
     expect(outputsOf({ bucket, exports: [{ cluster: 'c' }] })).toEqual({
@@ -60,7 +67,10 @@ describe('outputsOf: every output derived from the record', () => {
   })
 
   test('the job names its bucket and snapshot: they win over what was chosen', () => {
-    const outputs = outputsOf({ bucket, exports: [{ cluster: 'c', snapshot: { id: 'other', origin: 'given' }, job: { ...job, exportBucketId: 'b2' } }] })
+    const outputs = outputsOf({
+      bucket,
+      exports: [{ cluster: 'c', snapshot: { id: 'other', origin: 'given' }, job: { ...job, exportBucketId: 'b2' } }]
+    })
     expect(outputs).toMatchObject({ 'snapshot-id': 's', 'export-bucket-id': 'b2' })
   })
 
@@ -69,7 +79,9 @@ describe('outputsOf: every output derived from the record', () => {
     expect(outputsOf({ ended: true, exports: [{ cluster: 'c', job }] })['error-code']).toBe('')
     const failure = { kind: 'export-failed', message: 'm', errorCode: 'EXPORT_FAILED_KMS' } as const
     expect(outputsOf({ exports: [{ cluster: 'c', job, failure }] })['error-code']).toBe('EXPORT_FAILED_KMS')
-    expect(outputsOf({ ended: true, failure: { kind: 'cancelled', message: 'm' }, exports: [] })['error-code']).toBeUndefined()
+    expect(
+      outputsOf({ ended: true, failure: { kind: 'cancelled', message: 'm' }, exports: [] })['error-code']
+    ).toBeUndefined()
   })
 
   test('no single-export outputs for a run of several exports', () => {

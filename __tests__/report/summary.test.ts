@@ -30,7 +30,10 @@ function oneExport(run: Omit<RunRecord, 'exports'>, one: Omit<ExportRecord, 'clu
 
 describe('renderSummary', () => {
   test('a successful export, snapshot chosen as latest', () => {
-    const report = oneExport({ settings, bucket }, { snapshot: { id: '6a7943462c88faeba59ccf5f', origin: 'latest', createdAt: '2026-08-10T03:27:08Z' }, job })
+    const report = oneExport(
+      { settings, bucket },
+      { snapshot: { id: '6a7943462c88faeba59ccf5f', origin: 'latest', createdAt: '2026-08-10T03:27:08Z' }, job }
+    )
     expect(renderSummary(report)).toBe(
       [
         '## ✅ Atlas snapshot export succeeded',
@@ -63,7 +66,8 @@ describe('renderSummary', () => {
         failure: {
           kind: 'atlas-refused',
           stage: 'create',
-          message: 'Atlas API 403 IP_ADDRESS_NOT_ON_ACCESS_LIST: IP address 203.0.113.7 is not allowed to access this resource.',
+          message:
+            'Atlas API 403 IP_ADDRESS_NOT_ON_ACCESS_LIST: IP address 203.0.113.7 is not allowed to access this resource.',
           errorCode: 'IP_ADDRESS_NOT_ON_ACCESS_LIST',
           hint: "The API access list must allow this runner's address 203.0.113.7."
         }
@@ -79,7 +83,11 @@ describe('renderSummary', () => {
   })
 
   test("a Failed job's reason is told once, under What went wrong, not again in the state row", () => {
-    const failed: ExportJob = { ...job, state: 'Failed', stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'No access.' } }
+    const failed: ExportJob = {
+      ...job,
+      state: 'Failed',
+      stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'No access.' }
+    }
     const md = renderSummary(
       oneExport(
         { settings },
@@ -103,9 +111,16 @@ describe('renderSummary', () => {
   })
 
   test('a wait that ran out is not a failed export: the headline says it still runs and the wait stopped', () => {
-    const message = 'Stopped waiting after 1h (wait-timeout): export job 6a7945592c88faeba59d5e8e is still InProgress. The export goes on in Atlas.'
+    const message =
+      'Stopped waiting after 1h (wait-timeout): export job 6a7945592c88faeba59d5e8e is still InProgress. The export goes on in Atlas.'
     const md = renderSummary(
-      oneExport({ settings }, { job: { ...job, state: 'InProgress', finishedAt: undefined }, failure: { kind: 'still-running', stage: 'wait', message } })
+      oneExport(
+        { settings },
+        {
+          job: { ...job, state: 'InProgress', finishedAt: undefined },
+          failure: { kind: 'still-running', stage: 'wait', message }
+        }
+      )
     )
     expect(md.startsWith('## ⏳ Atlas export still running: the wait stopped (wait-timeout)\n')).toBe(true)
     expect(md).toContain(`### The export goes on\n\n${message}\n`)
@@ -117,7 +132,10 @@ describe('renderSummary', () => {
     const md = renderSummary(
       oneExport(
         { settings },
-        { job: { ...job, state: 'InProgress', finishedAt: undefined }, failure: { kind: 'atlas-refused', stage: 'wait', message: 'Atlas API 403 X: no.' } }
+        {
+          job: { ...job, state: 'InProgress', finishedAt: undefined },
+          failure: { kind: 'atlas-refused', stage: 'wait', message: 'Atlas API 403 X: no.' }
+        }
       )
     )
     expect(md).toContain('- The export job itself goes on in Atlas: `6a7945592c88faeba59d5e8e`.')

@@ -7,17 +7,32 @@ import { describe, expect, test } from 'vitest'
 import { DigestAuth } from '../../src/atlas/auth/digest.js'
 import { createTransport } from '../../src/atlas/transport.js'
 import { atlasTime } from '../../scripts/atlas-emulator/emulator.js'
-import { API_KEY, BUCKET_ID, CLUSTER, OTHER_BUCKET_ID, PROJECT_ID, SHARDED_CLUSTER, SHARDED_SNAPSHOT_ID } from '../../scripts/atlas-emulator/scenario.js'
+import {
+  API_KEY,
+  BUCKET_ID,
+  CLUSTER,
+  OTHER_BUCKET_ID,
+  PROJECT_ID,
+  SHARDED_CLUSTER,
+  SHARDED_SNAPSHOT_ID
+} from '../../scripts/atlas-emulator/scenario.js'
 import { useEmulator } from '../support/use-emulator.js'
 
 const emulator = useEmulator()
 const GROUP = `/api/atlas/v2/groups/${PROJECT_ID}`
 const accept = (version: string) => ({ headers: { Accept: `application/vnd.atlas.${version}+json` } })
 
-async function get(url: string, version: string): Promise<{ status: number; type: string | null; body: Record<string, unknown> }> {
+async function get(
+  url: string,
+  version: string
+): Promise<{ status: number; type: string | null; body: Record<string, unknown> }> {
   const auth = new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport({ timeoutMs: 30_000, env: {} }))
   const response = await auth.send(url, () => ({ method: 'GET', ...accept(version) }))
-  return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Record<string, unknown> }
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    body: (await response.json()) as Record<string, unknown>
+  }
 }
 
 describe('versions', () => {
@@ -43,7 +58,10 @@ describe('sharded clusters', () => {
   test('the replica-set path answers for a sharded snapshot (as Terraform reads it), and the sharded path too', async () => {
     const atlas = await emulator()
     const base = `${atlas.url}${GROUP}/clusters/${SHARDED_CLUSTER}/backup/snapshots`
-    expect((await get(`${base}/${SHARDED_SNAPSHOT_ID}`, '2023-01-01')).body).toMatchObject({ id: SHARDED_SNAPSHOT_ID, type: 'shardedCluster' })
+    expect((await get(`${base}/${SHARDED_SNAPSHOT_ID}`, '2023-01-01')).body).toMatchObject({
+      id: SHARDED_SNAPSHOT_ID,
+      type: 'shardedCluster'
+    })
     expect((await get(`${base}/shardedCluster/${SHARDED_SNAPSHOT_ID}`, '2023-01-01')).status).toBe(200)
   })
 })
@@ -78,10 +96,17 @@ describe('export jobs move with time', () => {
   test('with timelineStepMs, a job is at the step its age says, however often it is read', async () => {
     let now = Date.parse('2026-12-01T10:00:00Z')
     const atlas = await emulator({ timelineStepMs: 60_000, now: () => now })
-    atlas.seedJob({ clusterName: CLUSTER, snapshotId: '6a7944f22c88faeba59d3572', exportBucketId: BUCKET_ID, createdAt: atlasTime(now), state: 'Queued' })
+    atlas.seedJob({
+      clusterName: CLUSTER,
+      snapshotId: '6a7944f22c88faeba59d3572',
+      exportBucketId: BUCKET_ID,
+      createdAt: atlasTime(now),
+      state: 'Queued'
+    })
     const job = atlas.jobs[0]!
     job.timeline = [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }]
-    const read = async () => (await get(`${atlas.url}${GROUP}/clusters/${CLUSTER}/backup/exports/${job.id}`, '2023-01-01')).body.state
+    const read = async () =>
+      (await get(`${atlas.url}${GROUP}/clusters/${CLUSTER}/backup/exports/${job.id}`, '2023-01-01')).body.state
     expect([await read(), await read(), await read()]).toEqual(['Queued', 'Queued', 'Queued'])
     now += 60_000
     expect(await read()).toBe('InProgress')

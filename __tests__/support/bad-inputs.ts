@@ -9,10 +9,16 @@ export const badValues: Record<string, fc.Arbitrary<string>> = {
   'export-bucket-id': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^[a-f0-9]{24}$/.test(v.trim())),
   'snapshot-id': fc
     .string({ minLength: 1 })
-    .filter(v => v.trim() !== '' && !['latest', 'new'].includes(v.trim().toLowerCase()) && !/^[a-f0-9]{24}$/.test(v.trim())),
+    .filter(
+      v => v.trim() !== '' && !['latest', 'new'].includes(v.trim().toLowerCase()) && !/^[a-f0-9]{24}$/.test(v.trim())
+    ),
   'cluster-name': fc
     .string({ minLength: 1 })
-    .filter(v => v.trim() !== '' && !(/^([a-zA-Z0-9]([a-zA-Z0-9-]){0,21}(?<!-)([\w]{0,42}))$/.test(v.trim()) && v.trim().length <= 64)),
+    .filter(
+      v =>
+        v.trim() !== '' &&
+        !(/^([a-zA-Z0-9]([a-zA-Z0-9-]){0,21}(?<!-)([\w]{0,42}))$/.test(v.trim()) && v.trim().length <= 64)
+    ),
   wait: fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^(true|false|yes|no|on|off)$/i.test(v.trim())),
   envelope: fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^(true|false|yes|no|on|off)$/i.test(v.trim())),
   'wait-timeout': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && badDuration(v, 1_000, 168 * 3_600_000)),
@@ -24,11 +30,15 @@ export const badValues: Record<string, fc.Arbitrary<string>> = {
   'snapshot-retention-days': fc
     .string({ minLength: 1 })
     .filter(v => v.trim() !== '' && !(/^\d+$/.test(v.trim()) && Number(v.trim()) >= 1 && Number(v.trim()) <= 3650)),
-  'dry-run': fc.string({ minLength: 1 }).filter(v => v.trim() !== '' && !/^(true|false|yes|no|on|off)$/i.test(v.trim())),
+  'dry-run': fc
+    .string({ minLength: 1 })
+    .filter(v => v.trim() !== '' && !/^(true|false|yes|no|on|off)$/i.test(v.trim())),
   // The rule is the parser's own: any string it refuses ('{}' is an empty object, fine).
   'custom-data': fc
     .oneof(
-      fc.string({ minLength: 1 }).filter(v => !v.includes('=') && !v.includes('\n') && v.trim() !== '' && !v.trim().startsWith('#')),
+      fc
+        .string({ minLength: 1 })
+        .filter(v => !v.includes('=') && !v.includes('\n') && v.trim() !== '' && !v.trim().startsWith('#')),
       fc.constantFrom('{"a": [1]}', '{"a": null}', '{"a": ', '{"a":"1","a":"2"}', '[1, 2]')
     )
     .filter(refusedCustomData)

@@ -12,8 +12,12 @@ export const BUNDLE_UNDER_TEST = join(ROOT, '.build', 'bundle', 'index.js')
 export default function setup(): void {
   if (process.env.ACTION_BUNDLE) return
   const ncc = join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
-  execFileSync(process.execPath, [ncc, 'build', 'src/index.ts', '-o', '.build/bundle', '--minify', '--target', 'es2022', '--quiet'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit']
-  })
+  execFileSync(
+    process.execPath,
+    [ncc, 'build', 'src/index.ts', '-o', '.build/bundle', '--minify', '--target', 'es2022', '--quiet'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit']
+    }
+  )
 }

@@ -22,5 +22,14 @@ export function fakeRunner(inputs: Record<string, string>, clock = fakeClock(0))
     fail: (message, title) => void failures.push({ message, title }),
     cancellation
   }
-  return { runner, log, clock, outputs, summaries, failures, masked, cancel: (signal: string) => cancellation.cancel(signal) }
+  return {
+    runner,
+    log,
+    clock,
+    outputs,
+    summaries,
+    failures,
+    masked,
+    cancel: (signal: string) => cancellation.cancel(signal)
+  }
 }

@@ -1,7 +1,10 @@
 import type { Log } from '../../src/runner/log.js'
 
 /** A Log that keeps every line, by level, as the runner would show it. */
-export function recordingLog(): Log & { readonly info: Log['info']; readonly lines: { debug: string[]; info: string[]; warning: string[] } } {
+export function recordingLog(): Log & {
+  readonly info: Log['info']
+  readonly lines: { debug: string[]; info: string[]; warning: string[] }
+} {
   const lines = { debug: [] as string[], info: [] as string[], warning: [] as string[] }
   return {
     lines,

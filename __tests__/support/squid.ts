@@ -21,7 +21,11 @@ export interface Squid {
   close(): Promise<void>
 }
 
-export async function startSquid(options: { hosts: Record<string, string>; user: string; password: string }): Promise<Squid> {
+export async function startSquid(options: {
+  hosts: Record<string, string>
+  user: string
+  password: string
+}): Promise<Squid> {
   const dir = mkdtempSync(join(tmpdir(), 'ase-squid-'))
   chmodSync(dir, 0o777)
   const port = await freePort()

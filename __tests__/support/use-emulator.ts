@@ -8,7 +8,10 @@ type OnFinished = (fn: () => Promise<void>) => void
  * A fresh emulator for the test, closed after it. Concurrent tests pass their own
  * context's `onTestFinished`, since global hooks cannot tell concurrent tests apart.
  */
-export function useEmulator(): (extra?: EmulatorOptions, ctx?: { onTestFinished: OnFinished }) => Promise<AtlasEmulator> {
+export function useEmulator(): (
+  extra?: EmulatorOptions,
+  ctx?: { onTestFinished: OnFinished }
+) => Promise<AtlasEmulator> {
   const started: AtlasEmulator[] = []
   afterEach(async () => {
     await Promise.all(started.splice(0).map(e => e.close()))

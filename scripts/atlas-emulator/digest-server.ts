@@ -17,7 +17,9 @@ export interface DigestServerOptions {
   readonly nonceMaxUses?: number
 }
 
-export type DigestVerdict = { readonly ok: true; readonly username: string } | { readonly ok: false; readonly stale: boolean; readonly why: string }
+export type DigestVerdict =
+  | { readonly ok: true; readonly username: string }
+  | { readonly ok: false; readonly stale: boolean; readonly why: string }
 
 interface NonceState {
   lastNc: number

@@ -33,7 +33,14 @@ export interface EmuCluster {
 
 /** As Atlas's 2024-05-30 schema has them: the role fields are required per cloud. */
 export type EmuBucket =
-  | { _id: string; bucketName: string; cloudProvider: 'AWS'; iamRoleId: string; region?: string; requirePrivateNetworking?: boolean }
+  | {
+      _id: string
+      bucketName: string
+      cloudProvider: 'AWS'
+      iamRoleId: string
+      region?: string
+      requirePrivateNetworking?: boolean
+    }
   | { _id: string; bucketName: string; cloudProvider: 'AZURE'; roleId: string; serviceUrl: string; tenantId: string }
   | { _id: string; bucketName: string; cloudProvider: 'GCP'; roleId: string }
 
@@ -180,7 +187,11 @@ class HttpAnswer {
 }
 
 function apiError(status: number, errorCode: string, detail: string, parameters: unknown[] = []): HttpAnswer {
-  return new HttpAnswer(status, { detail, error: status, errorCode, parameters, reason: REASONS[status] ?? '' }, errorCode)
+  return new HttpAnswer(
+    status,
+    { detail, error: status, errorCode, parameters, reason: REASONS[status] ?? '' },
+    errorCode
+  )
 }
 
 /** Atlas serializes with keys in alphabetical order; so does the emulator. */
@@ -248,12 +259,20 @@ export class AtlasEmulator {
   /** Requests that reached the Admin API (not the OAuth endpoints), optionally filtered. */
   apiRequests(filter: { method?: string; path?: RegExp } = {}): RecordedRequest[] {
     return this.requests.filter(
-      r => r.path.startsWith('/api/atlas/') && (!filter.method || r.method === filter.method) && (!filter.path || filter.path.test(r.path))
+      r =>
+        r.path.startsWith('/api/atlas/') &&
+        (!filter.method || r.method === filter.method) &&
+        (!filter.path || filter.path.test(r.path))
     )
   }
 
   /** An export job made before the run (an earlier run's, say): in the list, and readable. */
-  seedJob(job: Pick<EmuJob, 'clusterName' | 'snapshotId' | 'exportBucketId' | 'createdAt'> & { state: string; timeline?: TimelineStep[] }): EmuJob {
+  seedJob(
+    job: Pick<EmuJob, 'clusterName' | 'snapshotId' | 'exportBucketId' | 'createdAt'> & {
+      state: string
+      timeline?: TimelineStep[]
+    }
+  ): EmuJob {
     const project = this.projects[0] as EmuProject
     const seeded: EmuJob = {
       id: objectId(),
@@ -286,7 +305,13 @@ export class AtlasEmulator {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
-      auth: /^Digest /i.test(authorization) ? 'digest' : /^Bearer /i.test(authorization) ? 'bearer' : /^Basic /i.test(authorization) ? 'basic' : 'none',
+      auth: /^Digest /i.test(authorization)
+        ? 'digest'
+        : /^Bearer /i.test(authorization)
+          ? 'bearer'
+          : /^Basic /i.test(authorization)
+            ? 'basic'
+            : 'none',
       headers: req.headers,
       body,
       at: Date.now(),
@@ -354,7 +379,10 @@ export class AtlasEmulator {
     }
     if ('truncated' in fault) {
       record.status = -3
-      res.writeHead(200, { 'Content-Type': 'application/vnd.atlas.2023-01-01+json;charset=utf-8', 'Content-Length': String(fault.truncated.length) })
+      res.writeHead(200, {
+        'Content-Type': 'application/vnd.atlas.2023-01-01+json;charset=utf-8',
+        'Content-Length': String(fault.truncated.length)
+      })
       res.write(fault.truncated.slice(0, Math.floor(fault.truncated.length / 2)))
       setTimeout(() => res.socket?.destroy(), 20)
       return true
@@ -371,7 +399,11 @@ export class AtlasEmulator {
     extraHeaders: Record<string, string> = {}
   ): void {
     const version = record.servedVersion ? `${record.servedVersion}+json` : acceptedVersion(record)
-    const headers: Record<string, string> = { ...extraHeaders, 'Ratelimit-Limit': '1200', 'Ratelimit-Remaining': '1199' }
+    const headers: Record<string, string> = {
+      ...extraHeaders,
+      'Ratelimit-Limit': '1200',
+      'Ratelimit-Remaining': '1199'
+    }
     const isError = answer.status >= 400
     headers['Content-Type'] = isError || !version ? JSON_TYPE : `application/vnd.atlas.${version};charset=utf-8`
     if (answer.errorCode) headers['X-Error-Code'] = answer.errorCode
@@ -402,8 +434,18 @@ export class AtlasEmulator {
     if (record.auth === 'bearer') {
       const token = this.tokens.get(authorization.slice('Bearer '.length))
       if (token && token.expiresAt > this.now()) return undefined
-      const body = { detail: 'Invalid or expired access token.', error: 401, errorCode: 'UNAUTHORIZED', parameters: [], reason: 'Unauthorized' }
-      return { status: 401, body: JSON.stringify(body), headers: { 'Content-Type': JSON_TYPE, 'X-Error-Code': 'UNAUTHORIZED' } }
+      const body = {
+        detail: 'Invalid or expired access token.',
+        error: 401,
+        errorCode: 'UNAUTHORIZED',
+        parameters: [],
+        reason: 'Unauthorized'
+      }
+      return {
+        status: 401,
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': JSON_TYPE, 'X-Error-Code': 'UNAUTHORIZED' }
+      }
     }
     if (record.auth !== 'digest') return challenge(false)
     const verdict = this.digest.verify(record.method, requestUri, authorization)
@@ -437,8 +479,12 @@ export class AtlasEmulator {
           .split(/:(.*)/s)
       : []
     const known = clientId !== undefined && (this.options.serviceAccounts ?? {})[clientId] === secret
-    const invalidClient = new HttpAnswer(401, { error_description: 'Invalid credentials provided.', error: 'invalid_client' })
-    if (record.method !== 'POST') return new HttpAnswer(405, { error: 'invalid_request', error_description: 'POST only' })
+    const invalidClient = new HttpAnswer(401, {
+      error_description: 'Invalid credentials provided.',
+      error: 'invalid_client'
+    })
+    if (record.method !== 'POST')
+      return new HttpAnswer(405, { error: 'invalid_request', error_description: 'POST only' })
     if (!known || clientId === undefined) return invalidClient
     if (!String(record.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       return new HttpAnswer(400, { error: 'invalid_request', error_description: 'Form body expected.' })
@@ -483,7 +529,9 @@ export class AtlasEmulator {
     const [resource, ...tail] = rest.slice(3)
     if (this.options.accessListDeniesIp) {
       const ip = this.options.accessListDeniesIp
-      throw apiError(403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', `IP address ${ip} is not allowed to access this resource.`, [ip])
+      throw apiError(403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', `IP address ${ip} is not allowed to access this resource.`, [
+        ip
+      ])
     }
     if (resource === 'exports') return this.exports(project, cluster, record, tail[0])
     if (resource === 'snapshots') return this.snapshots(project, cluster, record, tail)
@@ -491,7 +539,8 @@ export class AtlasEmulator {
   }
 
   private project(id: string | undefined): EmuProject {
-    if (!id || !/^[a-f0-9]{24}$/.test(id)) throw apiError(404, 'INVALID_GROUP_ID', `An invalid group ID ${id} was specified.`, [id])
+    if (!id || !/^[a-f0-9]{24}$/.test(id))
+      throw apiError(404, 'INVALID_GROUP_ID', `An invalid group ID ${id} was specified.`, [id])
     const project = this.projects.find(p => p.id === id)
     if (!project) throw apiError(404, 'GROUP_NOT_FOUND', `No group with ID ${id} exists.`, [id])
     return project
@@ -499,7 +548,11 @@ export class AtlasEmulator {
 
   private cluster(project: EmuProject, name: string): EmuCluster {
     const cluster = project.clusters.find(c => c.name === name)
-    if (!cluster) throw apiError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${name} exists in group ${project.id}.`, [name, project.id])
+    if (!cluster)
+      throw apiError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${name} exists in group ${project.id}.`, [
+        name,
+        project.id
+      ])
     return cluster
   }
 
@@ -527,10 +580,12 @@ export class AtlasEmulator {
     if (record.method !== 'GET') throw apiError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed.')
     // 2023-01-01's schema is AWS's alone: Azure and GCP buckets are not served in it
     // (how Atlas refuses them is not published; here they are simply not there).
-    const served = record.servedVersion === '2023-01-01' ? project.buckets.filter(b => b.cloudProvider === 'AWS') : project.buckets
+    const served =
+      record.servedVersion === '2023-01-01' ? project.buckets.filter(b => b.cloudProvider === 'AWS') : project.buckets
     if (id) {
       const bucket = served.find(b => b._id === id)
-      if (!bucket) throw apiError(404, 'EXPORT_BUCKET_NOT_FOUND', `No export Bucket with ID ${id} does not exist.`, [id])
+      if (!bucket)
+        throw apiError(404, 'EXPORT_BUCKET_NOT_FOUND', `No export Bucket with ID ${id} does not exist.`, [id])
       return new HttpAnswer(200, bucket)
     }
     return this.page(record, served)
@@ -553,7 +608,10 @@ export class AtlasEmulator {
       // The replica-set path answers for a sharded cluster's snapshots too (Terraform's
       // acceptance test reads them so); the sharded path only for sharded clusters.
       if (!snapshot || (tail[0] === 'shardedCluster' && !sharded)) {
-        throw apiError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${id} exists for cluster ${cluster.name}.`, [id, cluster.name])
+        throw apiError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${id} exists for cluster ${cluster.name}.`, [
+          id,
+          cluster.name
+        ])
       }
       const step = snapshot.timeline?.shift()
       if (step) Object.assign(snapshot, step)
@@ -615,7 +673,12 @@ export class AtlasEmulator {
     }
   }
 
-  private exports(project: EmuProject, cluster: EmuCluster, record: RecordedRequest, id: string | undefined): HttpAnswer {
+  private exports(
+    project: EmuProject,
+    cluster: EmuCluster,
+    record: RecordedRequest,
+    id: string | undefined
+  ): HttpAnswer {
     const jobs = this.jobs.filter(j => j.groupId === project.id && j.clusterName === cluster.name)
     if (record.method === 'GET' && id) {
       const job = jobs.find(j => j.id === id)
@@ -645,26 +708,44 @@ export class AtlasEmulator {
       throw apiError(400, 'MALFORMED_JSON', 'The request body is not valid JSON.')
     }
     for (const field of ['snapshotId', 'exportBucketId']) {
-      if (typeof body[field] !== 'string') throw apiError(400, 'MISSING_ATTRIBUTE', `The required attribute ${field} was not specified.`, [field])
+      if (typeof body[field] !== 'string')
+        throw apiError(400, 'MISSING_ATTRIBUTE', `The required attribute ${field} was not specified.`, [field])
       if (!/^[a-f0-9]{24}$/.test(body[field] as string)) {
         throw apiError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${field} specified.`, [field])
       }
     }
     const snapshot = cluster.snapshots.find(s => s.id === body.snapshotId)
     if (!snapshot) {
-      throw apiError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${body.snapshotId} exists for cluster ${cluster.name}.`, [body.snapshotId, cluster.name])
+      throw apiError(
+        404,
+        'SNAPSHOT_NOT_FOUND',
+        `No snapshot with ID ${body.snapshotId} exists for cluster ${cluster.name}.`,
+        [body.snapshotId, cluster.name]
+      )
     }
     const bucket = project.buckets.find(b => b._id === body.exportBucketId)
     if (!bucket) {
-      throw apiError(404, 'EXPORT_BUCKET_NOT_FOUND', `No export Bucket with ID ${body.exportBucketId} does not exist.`, [body.exportBucketId])
+      throw apiError(
+        404,
+        'EXPORT_BUCKET_NOT_FOUND',
+        `No export Bucket with ID ${body.exportBucketId} does not exist.`,
+        [body.exportBucketId]
+      )
     }
-    // Codes below are the emulator's own: Atlas's are not documented (atlas-api.md, open questions).
+    // Codes below are the emulator's own: Atlas's spec names none for these answers.
     if (snapshot.status !== 'completed' || snapshot.snapshotType === 'fallback') {
       throw apiError(400, 'INVALID_SNAPSHOT_FOR_EXPORT', `Snapshot ${snapshot.id} cannot be exported.`, [snapshot.id])
     }
-    const active = jobs.find(j => j.snapshotId === snapshot.id && !['Successful', 'Failed', 'Cancelled'].includes(this.state(j)))
+    const active = jobs.find(
+      j => j.snapshotId === snapshot.id && !['Successful', 'Failed', 'Cancelled'].includes(this.state(j))
+    )
     if (active) {
-      throw apiError(409, 'EXPORT_ALREADY_IN_PROGRESS', `An export of snapshot ${snapshot.id} is already in progress.`, [snapshot.id])
+      throw apiError(
+        409,
+        'EXPORT_ALREADY_IN_PROGRESS',
+        `An export of snapshot ${snapshot.id} is already in progress.`,
+        [snapshot.id]
+      )
     }
     const now = this.now()
     const created = new Date(Date.parse(snapshot.createdAt ?? atlasTime()))
@@ -678,9 +759,14 @@ export class AtlasEmulator {
       createdAt: atlasTime(now),
       customData: Array.isArray(body.customData) ? (body.customData as EmuJob['customData']) : [],
       prefix: `exported_snapshots/${ORG_ID}/${project.id}/${cluster.name}/${snapshotDate}/${Math.floor(now / 1000)}`,
-      timeline: structuredClone(this.options.exportTimeline ?? [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }]),
+      timeline: structuredClone(
+        this.options.exportTimeline ?? [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }]
+      ),
       step: 0,
-      components: cluster.type === 'shardedCluster' ? (cluster.shards ?? []).map(rs => ({ exportId: objectId(), replicaSetName: rs })) : undefined
+      components:
+        cluster.type === 'shardedCluster'
+          ? (cluster.shards ?? []).map(rs => ({ exportId: objectId(), replicaSetName: rs }))
+          : undefined
     }
     this.jobs.push(job)
     return new HttpAnswer(200, this.jobView(job))
@@ -697,9 +783,11 @@ export class AtlasEmulator {
   /** Each read of a job moves it one step along its timeline; the last step stays. */
   private advance(job: EmuJob): void {
     const stepMs = this.options.timelineStepMs
-    if (stepMs) job.step = Math.min(Math.floor((this.now() - Date.parse(job.createdAt)) / stepMs), job.timeline.length - 1)
+    if (stepMs)
+      job.step = Math.min(Math.floor((this.now() - Date.parse(job.createdAt)) / stepMs), job.timeline.length - 1)
     else if (job.step < job.timeline.length - 1) job.step++
-    if (['Successful', 'Failed', 'Cancelled'].includes(this.state(job)) && !job.finishedAt) job.finishedAt = atlasTime(this.now())
+    if (['Successful', 'Failed', 'Cancelled'].includes(this.state(job)) && !job.finishedAt)
+      job.finishedAt = atlasTime(this.now())
   }
 
   private jobView(job: EmuJob): Record<string, unknown> {
@@ -723,7 +811,9 @@ export class AtlasEmulator {
     const itemsPerPage = Number(record.query.get('itemsPerPage') ?? 100)
     const pageNum = Number(record.query.get('pageNum') ?? 1)
     if (!Number.isInteger(itemsPerPage) || itemsPerPage < 1 || itemsPerPage > 500) {
-      throw apiError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter itemsPerPage specified.', ['itemsPerPage'])
+      throw apiError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter itemsPerPage specified.', [
+        'itemsPerPage'
+      ])
     }
     const results = all.slice((pageNum - 1) * itemsPerPage, pageNum * itemsPerPage)
     const links = [this.link(record, 'self')]

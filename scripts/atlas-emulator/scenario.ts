@@ -55,7 +55,9 @@ export function standardProject(): EmuProject {
       {
         name: EMPTY_CLUSTER,
         type: 'replicaSet',
-        snapshots: [{ id: '6a7940002c88faeba59d0011', status: 'completed', snapshotType: 'fallback', createdAt: hoursAgo(3) }]
+        snapshots: [
+          { id: '6a7940002c88faeba59d0011', status: 'completed', snapshotType: 'fallback', createdAt: hoursAgo(3) }
+        ]
       }
     ],
     buckets: [
@@ -103,4 +105,7 @@ export function serviceAccountInputs(url: string, extra: Record<string, string> 
 
 /** The snapshot list of CLUSTER, and request options that read it: for tests of auth alone. */
 export const SNAPSHOTS_PATH = `/api/atlas/v2/groups/${PROJECT_ID}/clusters/${CLUSTER}/backup/snapshots`
-export const getSnapshotsInit = (): RequestInit => ({ method: 'GET', headers: { Accept: 'application/vnd.atlas.2023-01-01+json' } })
+export const getSnapshotsInit = (): RequestInit => ({
+  method: 'GET',
+  headers: { Accept: 'application/vnd.atlas.2023-01-01+json' }
+})

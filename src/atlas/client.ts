@@ -9,7 +9,15 @@ import type { Log } from '../runner/log.js'
 import type { Authenticator } from './auth/authenticator.js'
 import { AtlasError, excerpt, UnreadableAnswerError } from './errors.js'
 import { isRecord, parseJson } from './json.js'
-import { backoffDelay, classify, DEFAULT_RETRY_POLICY, failureSummary, isRateLimited, retryAfterOf, type RetryPolicy } from './retry.js'
+import {
+  backoffDelay,
+  classify,
+  DEFAULT_RETRY_POLICY,
+  failureSummary,
+  isRateLimited,
+  retryAfterOf,
+  type RetryPolicy
+} from './retry.js'
 import type { TimedRequestInit } from './transport.js'
 
 export interface AtlasCall {
@@ -106,7 +114,9 @@ export class AtlasClient {
         if (kind === 'final') throw error
         if (kind === 'ambiguous' && call.method !== 'GET') {
           if (!lookup) throw error
-          log.info(`${failureSummary(error)} to ${lookup.what}, which may have reached Atlas: looking before trying again.`)
+          log.info(
+            `${failureSummary(error)} to ${lookup.what}, which may have reached Atlas: looking before trying again.`
+          )
           const made = await lookup.find(this, since)
           if (made !== undefined) {
             log.info(lookup.found(made))
@@ -164,7 +174,11 @@ export class AtlasClient {
     const where = `${call.method} ${shortPath(call.path)}`
     if (data === undefined) {
       const type = response.headers.get('content-type')?.split(';')[0]?.trim() || 'no content type'
-      throw new UnreadableAnswerError(status, where, text.trim() === '' ? 'an empty body' : `not JSON (${type}): ${excerpt(text, 80)}`)
+      throw new UnreadableAnswerError(
+        status,
+        where,
+        text.trim() === '' ? 'an empty body' : `not JSON (${type}): ${excerpt(text, 80)}`
+      )
     }
     if (call.expect && !call.expect.test(data)) {
       throw new UnreadableAnswerError(status, where, `not ${call.expect.what}: ${excerpt(JSON.stringify(data), 80)}`)
@@ -202,7 +216,9 @@ export class AtlasClient {
     const deprecation = headers.get('deprecation')
     if ((sunset || deprecation) && !this.warned.has(version)) {
       this.warned.add(version)
-      this.options.log.warning(`Atlas API version ${version} is deprecated${sunset ? ` and will be removed on ${sunset}` : ''}: update this action.`)
+      this.options.log.warning(
+        `Atlas API version ${version} is deprecated${sunset ? ` and will be removed on ${sunset}` : ''}: update this action.`
+      )
     }
   }
 }

@@ -105,7 +105,12 @@ export function excerpt(text: string, max = 160): string {
   return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain
 }
 
-const ACCESS_LIST_CODES = new Set(['IP_ADDRESS_NOT_ON_ACCESS_LIST', 'ORG_REQUIRES_ACCESS_LIST', 'IP_ADDRESS_NOT_ON_WHITELIST', 'ORG_REQUIRES_WHITELIST'])
+const ACCESS_LIST_CODES = new Set([
+  'IP_ADDRESS_NOT_ON_ACCESS_LIST',
+  'ORG_REQUIRES_ACCESS_LIST',
+  'IP_ADDRESS_NOT_ON_WHITELIST',
+  'ORG_REQUIRES_WHITELIST'
+])
 
 /**
  * Signing in failed, whatever the run was doing: the credential was refused (401, the
@@ -114,12 +119,25 @@ const ACCESS_LIST_CODES = new Set(['IP_ADDRESS_NOT_ON_ACCESS_LIST', 'ORG_REQUIRE
 export function isSignInFailure(error: unknown): boolean {
   if (!(error instanceof AtlasError)) return false
   if (error.errorCode === 'USER_UNAUTHORIZED') return false
-  return error.status === 401 || ACCESS_LIST_CODES.has(error.errorCode ?? '') || /\/api\/oauth\/token$/.test(error.request.url)
+  return (
+    error.status === 401 ||
+    ACCESS_LIST_CODES.has(error.errorCode ?? '') ||
+    /\/api\/oauth\/token$/.test(error.request.url)
+  )
 }
 
 /** Pure: one line of advice for the failures whose cause is well known. */
-export function hintFor(status: number, errorCode: string | undefined, parameters: readonly unknown[], authKind: AuthKind, role?: string): string | undefined {
-  const credential = authKind === 'digest' ? "the API key ('public-key' and 'private-key')" : "the service account ('client-id' and 'client-secret')"
+export function hintFor(
+  status: number,
+  errorCode: string | undefined,
+  parameters: readonly unknown[],
+  authKind: AuthKind,
+  role?: string
+): string | undefined {
+  const credential =
+    authKind === 'digest'
+      ? "the API key ('public-key' and 'private-key')"
+      : "the service account ('client-id' and 'client-secret')"
   if (errorCode === 'USER_UNAUTHORIZED' || (status === 403 && !ACCESS_LIST_CODES.has(errorCode ?? ''))) {
     return `Give ${credential} ${role ? `the ${role} role` : 'the role this call needs'} (or Project Owner) on this project.`
   }

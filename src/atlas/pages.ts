@@ -23,10 +23,17 @@ export function pageOf(what: string, item?: (value: unknown) => boolean): Expect
  * Every page of a list. Pages are asked for by number against our own base URL; the
  * `next` link's href is never followed, so credentials never go to a host Atlas names.
  */
-export async function listAll<T>(client: AtlasClient, list: Omit<AtlasCall, 'method' | 'query' | 'body'> & { expect: Expectation }): Promise<T[]> {
+export async function listAll<T>(
+  client: AtlasClient,
+  list: Omit<AtlasCall, 'method' | 'query' | 'body'> & { expect: Expectation }
+): Promise<T[]> {
   const items: T[] = []
   for (let pageNum = 1; pageNum <= MAX_PAGES; pageNum++) {
-    const page = await client.call<Page<T>>({ ...list, method: 'GET', query: { pageNum, itemsPerPage: PAGE_SIZE, includeCount: false } })
+    const page = await client.call<Page<T>>({
+      ...list,
+      method: 'GET',
+      query: { pageNum, itemsPerPage: PAGE_SIZE, includeCount: false }
+    })
     items.push(...page.results)
     const hasNext = page.links?.some(link => link.rel === 'next') ?? false
     if (page.results.length === 0 || (!hasNext && page.results.length < PAGE_SIZE)) break

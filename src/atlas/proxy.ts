@@ -12,7 +12,9 @@ import type { Env } from '../runner/runner.js'
 export function proxyFor(url: string, env: Env): URL | undefined {
   const target = new URL(url)
   if (isLoopback(target.hostname) || bypassed(target, env.no_proxy || env.NO_PROXY || '')) return undefined
-  const value = (target.protocol === 'https:' ? env.https_proxy || env.HTTPS_PROXY : env.http_proxy || env.HTTP_PROXY)?.trim()
+  const value = (
+    target.protocol === 'https:' ? env.https_proxy || env.HTTPS_PROXY : env.http_proxy || env.HTTP_PROXY
+  )?.trim()
   if (!value) return undefined
   const proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`)
   return proxy.hostname ? proxy : undefined
@@ -35,5 +37,8 @@ function bypassed(target: URL, noProxy: string): boolean {
     .split(',')
     .map(item => item.trim().toUpperCase())
     .filter(Boolean)
-    .some(item => item === '*' || hosts.some(host => host === item || host.endsWith(item.startsWith('.') ? item : `.${item}`)))
+    .some(
+      item =>
+        item === '*' || hosts.some(host => host === item || host.endsWith(item.startsWith('.') ? item : `.${item}`))
+    )
 }

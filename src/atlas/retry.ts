@@ -19,7 +19,12 @@ export interface RetryPolicy {
   readonly maxDelayMs: number
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, maxRateLimitedAttempts: 20, baseDelayMs: 1_000, maxDelayMs: 30_000 }
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 6,
+  maxRateLimitedAttempts: 20,
+  baseDelayMs: 1_000,
+  maxDelayMs: 30_000
+}
 
 /**
  * The policy of a run. `ATLAS_EXPORT_BACKOFF_BASE_MS` shrinks the backoff (not the
@@ -28,8 +33,18 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, maxRateLimite
  */
 export function retryPolicyFrom(env: Env): RetryPolicy {
   const base = Number(env.ATLAS_EXPORT_BACKOFF_BASE_MS)
-  if (!env.ATLAS_EXPORT_BACKOFF_BASE_MS || !Number.isInteger(base) || base < 1 || base > DEFAULT_RETRY_POLICY.baseDelayMs) return DEFAULT_RETRY_POLICY
-  return { ...DEFAULT_RETRY_POLICY, baseDelayMs: base, maxDelayMs: base * (DEFAULT_RETRY_POLICY.maxDelayMs / DEFAULT_RETRY_POLICY.baseDelayMs) }
+  if (
+    !env.ATLAS_EXPORT_BACKOFF_BASE_MS ||
+    !Number.isInteger(base) ||
+    base < 1 ||
+    base > DEFAULT_RETRY_POLICY.baseDelayMs
+  )
+    return DEFAULT_RETRY_POLICY
+  return {
+    ...DEFAULT_RETRY_POLICY,
+    baseDelayMs: base,
+    maxDelayMs: base * (DEFAULT_RETRY_POLICY.maxDelayMs / DEFAULT_RETRY_POLICY.baseDelayMs)
+  }
 }
 
 export function isRateLimited(error: unknown): boolean {
@@ -90,21 +105,30 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
  * exponential (base * 2^(attempt-1), capped) with "equal jitter", a random wait
  * between half of that and all of it: spread out, and never next to nothing.
  */
-export function backoffDelay(attempt: number, retryAfterMs: number | undefined, policy: RetryPolicy, random: () => number): number {
+export function backoffDelay(
+  attempt: number,
+  retryAfterMs: number | undefined,
+  policy: RetryPolicy,
+  random: () => number
+): number {
   if (retryAfterMs !== undefined) return Math.round(retryAfterMs * (1 + random() / 2))
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
   return Math.round(ceiling * (0.5 + random() / 2))
 }
 
 export function retryAfterOf(error: unknown, now: number): number | undefined {
-  return error instanceof AtlasError ? parseRetryAfter(String(error.response?.headers['retry-after'] ?? ''), now) : undefined
+  return error instanceof AtlasError
+    ? parseRetryAfter(String(error.response?.headers['retry-after'] ?? ''), now)
+    : undefined
 }
 
 /** One line for the log: what happened. */
 export function failureSummary(error: unknown): string {
-  if (error instanceof AtlasError) return `Atlas answered ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}`
+  if (error instanceof AtlasError)
+    return `Atlas answered ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}`
   if (error instanceof ConnectionError) return `Could not reach Atlas (${error.reason})`
-  if (error instanceof UnreadableAnswerError) return `Atlas answered ${error.status} with something unreadable (${error.why})`
+  if (error instanceof UnreadableAnswerError)
+    return `Atlas answered ${error.status} with something unreadable (${error.why})`
   if (error instanceof Error) return error.message
   return String(error)
 }

@@ -73,7 +73,9 @@ export function createTransport(options: TransportOptions): Transport {
     let agent = agents.get(proxy.href)
     if (!agent) {
       const credentials = proxy.username || proxy.password
-      const basic = Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')
+      const basic = Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString(
+        'base64'
+      )
       agent = new ProxyAgent({ uri: proxy.href, pipelining: 1, ...(credentials ? { token: `Basic ${basic}` } : {}) })
       agents.set(proxy.href, agent)
     }
@@ -118,7 +120,13 @@ function nullBodyStatus(status: number): boolean {
 }
 
 /** Pure: the most specific reason in an error's cause chain, and whether it is worth another try. */
-export function connectionError(error: unknown, method: string, url: string, timeoutMs: number, proxy?: string): ConnectionError {
+export function connectionError(
+  error: unknown,
+  method: string,
+  url: string,
+  timeoutMs: number,
+  proxy?: string
+): ConnectionError {
   const { origin, pathname } = new URL(url)
   const where = `${method} ${origin}${pathname}${proxy ? ` through the proxy ${proxy}` : ''}`
   const chain: unknown[] = []
@@ -130,7 +138,10 @@ export function connectionError(error: unknown, method: string, url: string, tim
   const proxyRefusal = messages.map(m => PROXY_REFUSED.exec(m)).find(Boolean)
   if (proxyRefusal) {
     const status = Number(proxyRefusal[1])
-    const auth = status === 407 ? ' (it wants credentials: put user:password in the proxy URL; only Basic proxy authentication works)' : ''
+    const auth =
+      status === 407
+        ? ' (it wants credentials: put user:password in the proxy URL; only Basic proxy authentication works)'
+        : ''
     const reason = `the proxy refused the connection (${messages.find(m => PROXY_REFUSED.test(m))})${auth}; check HTTPS_PROXY and NO_PROXY`
     return new ConnectionError(reason, where, false, status === 403 || status === 407, { cause: error })
   }

@@ -49,7 +49,11 @@ export async function getExportBucket(client: AtlasClient, projectId: string, id
 }
 
 /** Exactly one bucket of that name, or a BucketNameError. */
-export async function findExportBucketByName(client: AtlasClient, projectId: string, name: string): Promise<ExportBucket> {
+export async function findExportBucketByName(
+  client: AtlasClient,
+  projectId: string,
+  name: string
+): Promise<ExportBucket> {
   const buckets = await listAll<ExportBucket>(client, {
     path: bucketsPath(projectId),
     version: API_VERSION.exportBuckets,

@@ -145,7 +145,11 @@ const CLOCK_SKEW_MS = 60_000
  * snapshot and bucket created since the attempt began is ours. A 409 (a job that
  * became active since the look) takes that job over.
  */
-export async function createExport(client: AtlasClient, cluster: ClusterRef, request: ExportRequest): Promise<StartedExport> {
+export async function createExport(
+  client: AtlasClient,
+  cluster: ClusterRef,
+  request: ExportRequest
+): Promise<StartedExport> {
   try {
     const { value: job, recovered } = await client.create<ExportJob>(createCall(cluster, request), {
       what: 'the create',
@@ -161,7 +165,8 @@ export async function createExport(client: AtlasClient, cluster: ClusterRef, req
     if (!(error instanceof AtlasError && error.status === 409)) throw error
     const jobs = await listExportJobs(client, cluster).catch((listError: unknown) => {
       // The list's refusal is the failure to fix; the 409 is why it was asked.
-      if (listError instanceof Error) listError.message = `${listError.message} (asked after the create was refused: ${error.message})`
+      if (listError instanceof Error)
+        listError.message = `${listError.message} (asked after the create was refused: ${error.message})`
       throw listError
     })
     const decision = decideExport(jobs, request, 'export-again')

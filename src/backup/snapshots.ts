@@ -35,7 +35,12 @@ async function listSnapshots(client: AtlasClient, cluster: ClusterRef): Promise<
 }
 
 async function listReplicaSetSnapshots(client: AtlasClient, cluster: ClusterRef): Promise<Snapshot[]> {
-  return listAll<Snapshot>(client, { path: snapshotsPath(cluster), version: API_VERSION.exports, expect: SNAPSHOTS, role: ROLE.readOnly })
+  return listAll<Snapshot>(client, {
+    path: snapshotsPath(cluster),
+    version: API_VERSION.exports,
+    expect: SNAPSHOTS,
+    role: ROLE.readOnly
+  })
 }
 
 async function listShardedSnapshots(client: AtlasClient, cluster: ClusterRef): Promise<Snapshot[]> {
@@ -106,7 +111,12 @@ export function isCompleted(snapshot: Snapshot): boolean {
 export type SnapshotPath = 'replica-set' | 'sharded' | 'either'
 
 /** One snapshot by id. */
-export async function getSnapshot(client: AtlasClient, cluster: ClusterRef, id: string, where: SnapshotPath): Promise<Snapshot> {
+export async function getSnapshot(
+  client: AtlasClient,
+  cluster: ClusterRef,
+  id: string,
+  where: SnapshotPath
+): Promise<Snapshot> {
   const path = snapshotsPath(cluster)
   const get = (sharded: boolean): Promise<Snapshot> =>
     client.call<Snapshot>({
@@ -137,7 +147,11 @@ export interface OnDemandRequest {
  * after an ambiguous failure, the snapshot with this request's description (which
  * names the run and its attempt) is ours, in whichever list the cluster keeps it.
  */
-export async function takeSnapshotOnce(client: AtlasClient, cluster: ClusterRef, request: OnDemandRequest): Promise<Snapshot> {
+export async function takeSnapshotOnce(
+  client: AtlasClient,
+  cluster: ClusterRef,
+  request: OnDemandRequest
+): Promise<Snapshot> {
   const call = {
     method: 'POST',
     role: ROLE.backupCreator,

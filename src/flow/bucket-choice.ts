@@ -3,7 +3,12 @@
  * export lands (its name and cloud).
  */
 import type { AtlasClient } from '../atlas/client.js'
-import { BucketNameError, findExportBucketByName, getExportBucket, type ExportBucket } from '../backup/export-buckets.js'
+import {
+  BucketNameError,
+  findExportBucketByName,
+  getExportBucket,
+  type ExportBucket
+} from '../backup/export-buckets.js'
 import { InputError, type BucketChoice } from '../inputs/inputs.js'
 import type { Log } from '../runner/log.js'
 import type { BucketInfo } from '../report/record.js'
@@ -43,6 +48,8 @@ function bucketNameProblem({ bucketName, matches, buckets }: BucketNameError): s
     return `Input 'export-bucket-name': ${matches.length} Export Buckets of this project are named '${bucketName}': ${matches.map(describe).join(', ')}. Use export-bucket-id to say which.`
   }
   const existing =
-    buckets.length > 0 ? `The project's Export Buckets: ${buckets.map(describe).join(', ')}.` : 'The project has no Export Bucket.'
+    buckets.length > 0
+      ? `The project's Export Buckets: ${buckets.map(describe).join(', ')}.`
+      : 'The project has no Export Bucket.'
   return `Input 'export-bucket-name': no Export Bucket of this project is named '${bucketName}'. ${existing}`
 }

@@ -40,7 +40,11 @@ export interface RunContext {
  * cluster alone is recorded in its export record; one that concerns every cluster, and
  * a cancel, are thrown.
  */
-export async function exportCluster(ctx: RunContext, clusterName: string, bucket: BucketInfo | undefined): Promise<void> {
+export async function exportCluster(
+  ctx: RunContext,
+  clusterName: string,
+  bucket: BucketInfo | undefined
+): Promise<void> {
   const cluster: ClusterRef = { projectId: ctx.inputs.projectId, clusterName }
   const at = (stage: Stage): void => ctx.recorder.export(clusterName, record => void (record.stage = stage))
   try {
@@ -52,7 +56,9 @@ export async function exportCluster(ctx: RunContext, clusterName: string, bucket
     failIfEndedWithoutExport(started.job, started.origin === 'followed')
     if (ctx.inputs.wait) {
       await inStage('wait', at, () =>
-        followExportJob(ctx.client, cluster, started.job, ctx.follow, job => ctx.recorder.export(clusterName, r => void (r.job = job)))
+        followExportJob(ctx.client, cluster, started.job, ctx.follow, job =>
+          ctx.recorder.export(clusterName, r => void (r.job = job))
+        )
       )
     }
   } catch (error) {
@@ -65,7 +71,12 @@ export async function exportCluster(ctx: RunContext, clusterName: string, bucket
 }
 
 /** `export-job-id`: the job, then its bucket (for where it lands); nothing chosen or created. */
-async function followGivenJob(ctx: RunContext, cluster: ClusterRef, jobId: string, at: (stage: Stage) => void): Promise<StartedExport> {
+async function followGivenJob(
+  ctx: RunContext,
+  cluster: ClusterRef,
+  jobId: string,
+  at: (stage: Stage) => void
+): Promise<StartedExport> {
   const { client, inputs, recorder, log } = ctx
   const job = await inStage('read-job', at, async () => {
     const job = await getExportJob(client, cluster, jobId)
@@ -81,7 +92,9 @@ async function followGivenJob(ctx: RunContext, cluster: ClusterRef, jobId: strin
     record.job = job
     record.origin = 'followed'
   })
-  log.info(`Following export job ${job.id} (${job.state}) of snapshot ${job.snapshotId} to bucket ${job.exportBucketId}.`)
+  log.info(
+    `Following export job ${job.id} (${job.state}) of snapshot ${job.snapshotId} to bucket ${job.exportBucketId}.`
+  )
   const bucket = await inStage('bucket', at, () => readBucket(client, inputs.projectId, job.exportBucketId, log))
   recorder.run(record => void (record.bucket = bucket))
   return { job, origin: 'followed' }
@@ -97,7 +110,9 @@ async function exportSnapshot(
   const { client, inputs, recorder, log } = ctx
   const name = cluster.clusterName
   const record = (change: Parameters<Recorder['export']>[1]): void => recorder.export(name, change)
-  let snapshot = await inStage('snapshot', at, () => chooseSnapshot(client, cluster, inputs.snapshot, inputs.dryRun, log))
+  let snapshot = await inStage('snapshot', at, () =>
+    chooseSnapshot(client, cluster, inputs.snapshot, inputs.dryRun, log)
+  )
   record(r => void (r.snapshot = snapshot))
   if (inputs.snapshot.kind === 'new' && !inputs.dryRun) {
     snapshot = await inStage('take-snapshot', at, () =>
@@ -113,11 +128,15 @@ async function exportSnapshot(
     : undefined
   // A dry run of `new` has no snapshot yet, and so no earlier export of it; the list is still read (its role).
   const plan = await inStage('look', at, () =>
-    request ? planExport(client, cluster, request, inputs.ifExported) : planExport(client, cluster, NO_SNAPSHOT, 'reuse')
+    request
+      ? planExport(client, cluster, request, inputs.ifExported)
+      : planExport(client, cluster, NO_SNAPSHOT, 'reuse')
   )
   if (inputs.dryRun) {
     record(r => void (r.plan = plan))
-    log.info(`Dry run: a real run would ${planSentence(plan, snapshotId, bucket.id, inputs.snapshotRetentionDays)}; nothing was created.`)
+    log.info(
+      `Dry run: a real run would ${planSentence(plan, snapshotId, bucket.id, inputs.snapshotRetentionDays)}; nothing was created.`
+    )
     return undefined
   }
   if (!request) throw new Error('no snapshot to export')

@@ -55,11 +55,18 @@ export async function followExportJob(
   failIfEndedWithoutExport(first, true)
   if (!isTerminal(first.state)) {
     const left = formatDuration(options.deadline - clock.now())
-    log.info(`Waiting for export job ${first.id}: a poll every ${formatDuration(options.intervalMs)}, for at most ${left} more (wait-timeout).`)
+    log.info(
+      `Waiting for export job ${first.id}: a poll every ${formatDuration(options.intervalMs)}, for at most ${left} more (wait-timeout).`
+    )
   }
   // Counted from the job's creation, as the summary's Duration is: one clock for both.
   const since = Date.parse(first.createdAt ?? '')
-  const progress = new ProgressLog(`Export job ${first.id}`, first.state, Number.isNaN(since) ? options.startedAt : since, log)
+  const progress = new ProgressLog(
+    `Export job ${first.id}`,
+    first.state,
+    Number.isNaN(since) ? options.startedAt : since,
+    log
+  )
   const outcome = await pollUntil(
     first,
     () => getExportJob(client, cluster, first.id),
@@ -84,7 +91,10 @@ export async function followExportJob(
   return last
 }
 
-/** Until `completed`; `failed` or the deadline throw, and nothing is exported. `afterword`: what a timeout leaves behind. */
+/**
+ * Until `completed`; `failed` or the deadline throw, and nothing is exported.
+ * `afterword`: what a timeout leaves behind.
+ */
 export async function followSnapshot(
   client: AtlasClient,
   cluster: ClusterRef,
@@ -107,7 +117,9 @@ export async function followSnapshot(
     throw new WaitTimeoutError(`on-demand snapshot ${snapshot.id}`, snapshot.status ?? 'unknown', waited, afterword)
   }
   if (!isCompleted(snapshot)) {
-    throw new Error(`On-demand snapshot ${snapshot.id} ended ${snapshot.status}: Atlas could not take it, and nothing was exported.`)
+    throw new Error(
+      `On-demand snapshot ${snapshot.id} ended ${snapshot.status}: Atlas could not take it, and nothing was exported.`
+    )
   }
   log.info(`Snapshot ${snapshot.id} is completed (taken ${snapshot.createdAt ?? 'just now'}).`)
   return snapshot

@@ -23,7 +23,12 @@ export interface WaitOptions<T> {
 
 export type WaitOutcome<T> = { readonly kind: 'ended' | 'timed-out'; readonly last: T }
 
-export async function pollUntil<T>(initial: T, poll: () => Promise<T>, done: (value: T) => boolean, options: WaitOptions<T>): Promise<WaitOutcome<T>> {
+export async function pollUntil<T>(
+  initial: T,
+  poll: () => Promise<T>,
+  done: (value: T) => boolean,
+  options: WaitOptions<T>
+): Promise<WaitOutcome<T>> {
   const { clock } = options
   let last = initial
   while (!done(last)) {
@@ -53,7 +58,9 @@ export class WaitTimeoutError extends Error {
     /** The export job that is still running, when it was the job that was waited for. */
     readonly runningJob?: ExportJob
   ) {
-    super(`Stopped waiting after ${formatDuration(waitedMs)} (wait-timeout): ${subject} is still ${state}. ${afterword}`)
+    super(
+      `Stopped waiting after ${formatDuration(waitedMs)} (wait-timeout): ${subject} is still ${state}. ${afterword}`
+    )
     this.name = 'WaitTimeoutError'
   }
 }

@@ -5,7 +5,13 @@
  */
 import type { AtlasClient } from '../atlas/client.js'
 import type { ClusterRef } from '../backup/api.js'
-import { checkClusterExists, findLatestSnapshot, getSnapshot, takeSnapshotOnce, whyNotExportable } from '../backup/snapshots.js'
+import {
+  checkClusterExists,
+  findLatestSnapshot,
+  getSnapshot,
+  takeSnapshotOnce,
+  whyNotExportable
+} from '../backup/snapshots.js'
 import { days } from '../inputs/duration.js'
 import type { SnapshotChoice } from '../inputs/inputs.js'
 import type { Log } from '../runner/log.js'
@@ -64,7 +70,9 @@ export async function takeOnDemandSnapshot(
   const taken = await takeSnapshotOnce(client, cluster, { description: snapshotDescription(run), retentionDays })
   onTaken({ id: taken.id, origin: 'new' })
   const kept = days(retentionDays)
-  follow.log.info(`Taking on-demand snapshot ${taken.id} of ${cluster.clusterName} (${taken.status}, kept ${kept}); waiting until it is completed.`)
+  follow.log.info(
+    `Taking on-demand snapshot ${taken.id} of ${cluster.clusterName} (${taken.status}, kept ${kept}); waiting until it is completed.`
+  )
   const afterword = `Nothing was exported. The snapshot goes on in Atlas and is kept ${kept}.`
   const snapshot = await followSnapshot(client, cluster, taken, afterword, follow)
   return { id: snapshot.id, origin: 'new', createdAt: snapshot.createdAt }

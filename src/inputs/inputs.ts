@@ -12,7 +12,8 @@ export type Credentials =
   | { readonly kind: 'digest'; readonly publicKey: string; readonly privateKey: string }
   | { readonly kind: 'service-account'; readonly clientId: string; readonly clientSecret: string }
 
-export type SnapshotChoice = { readonly kind: 'latest' } | { readonly kind: 'new' } | { readonly kind: 'id'; readonly id: string }
+export type SnapshotChoice =
+  { readonly kind: 'latest' } | { readonly kind: 'new' } | { readonly kind: 'id'; readonly id: string }
 
 export type BucketChoice =
   | { readonly kind: 'id'; readonly id: string }
@@ -118,7 +119,7 @@ class Problems {
     return this.read(name).trim()
   }
 
-  /** `parse` throws an Error whose message says what is wrong with the value (`must be …`); this adds the input's name. */
+  /** `parse` throws an Error saying what is wrong with the value (`must be …`); this adds the input's name. */
   check<T>(name: string, fallback: T, parse: (value: string) => T): T {
     try {
       return parse(this.get(name))
@@ -144,9 +145,12 @@ function fail(message: string): never {
 }
 
 function parseCredentials(problems: Problems): Credentials {
-  const [publicKey, privateKey, clientId, clientSecret] = ['public-key', 'private-key', 'client-id', 'client-secret'].map(name =>
-    problems.get(name)
-  ) as [string, string, string, string]
+  const [publicKey, privateKey, clientId, clientSecret] = [
+    'public-key',
+    'private-key',
+    'client-id',
+    'client-secret'
+  ].map(name => problems.get(name)) as [string, string, string, string]
   const apiKey = publicKey !== '' || privateKey !== ''
   const serviceAccount = clientId !== '' || clientSecret !== ''
   const require = (name: string, partner: string): void =>
@@ -177,9 +181,21 @@ function parseCredentials(problems: Problems): Credentials {
 /** What is exported where: project, cluster, snapshot, bucket, a job to follow, what to do when it was exported. */
 function parseTarget(
   problems: Problems
-): Pick<Inputs, 'projectId' | 'clusterName' | 'snapshot' | 'snapshotRetentionDays' | 'bucket' | 'exportJobId' | 'ifExported' | 'dryRun'> {
+): Pick<
+  Inputs,
+  | 'projectId'
+  | 'clusterName'
+  | 'snapshot'
+  | 'snapshotRetentionDays'
+  | 'bucket'
+  | 'exportJobId'
+  | 'ifExported'
+  | 'dryRun'
+> {
   const projectId = problems.check('project-id', '', value =>
-    value === '' ? fail('is required (or set MONGODB_ATLAS_PROJECT_ID): the 24-hex id of the Atlas project') : hex24(value)
+    value === ''
+      ? fail('is required (or set MONGODB_ATLAS_PROJECT_ID): the 24-hex id of the Atlas project')
+      : hex24(value)
   )
   const clusterName = problems.check('cluster-name', '', parseClusterName)
   const snapshot = problems.check<SnapshotChoice>('snapshot-id', { kind: 'latest' }, value => {
@@ -194,7 +210,9 @@ function parseTarget(
     }
     return Number(value)
   })
-  const exportJobId = problems.check<string | undefined>('export-job-id', undefined, value => (value === '' ? undefined : hex24(value)))
+  const exportJobId = problems.check<string | undefined>('export-job-id', undefined, value =>
+    value === '' ? undefined : hex24(value)
+  )
   const bucket = parseBucket(problems, exportJobId !== undefined)
   const dryRun = problems.check('dry-run', false, value => bool(value, false))
   const ifExported = problems.check<IfExported>('if-exported', 'reuse', value => {
@@ -230,7 +248,9 @@ function parseBucket(problems: Problems, followingJob: boolean): BucketChoice {
   }
   if (name !== '') {
     problems.check('export-bucket-name', '', value =>
-      BUCKET_NAME.test(value) ? value : fail(`must be a bucket name of 3 to 63 letters, digits, dots, hyphens or underscores; got '${value}'`)
+      BUCKET_NAME.test(value)
+        ? value
+        : fail(`must be a bucket name of 3 to 63 letters, digits, dots, hyphens or underscores; got '${value}'`)
     )
     return { kind: 'name', name }
   }
@@ -242,7 +262,9 @@ function parseBucket(problems: Problems, followingJob: boolean): BucketChoice {
   return { kind: 'id', id }
 }
 
-function parseTiming(problems: Problems): Pick<Inputs, 'wait' | 'waitTimeoutMs' | 'pollIntervalMs' | 'requestTimeoutMs'> {
+function parseTiming(
+  problems: Problems
+): Pick<Inputs, 'wait' | 'waitTimeoutMs' | 'pollIntervalMs' | 'requestTimeoutMs'> {
   return {
     wait: problems.check('wait', false, value => bool(value, false)),
     waitTimeoutMs: problems.check('wait-timeout', 3_600_000, value => duration(value, 3_600_000, 1_000, MAX_WAIT_MS)),

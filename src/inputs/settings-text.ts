@@ -20,9 +20,16 @@ export function settingsLines(inputs: Inputs): string[] {
 function exportLines(inputs: Inputs): string[] {
   const { snapshot, bucket } = inputs
   const snapshotText =
-    snapshot.kind === 'id' ? snapshot.id : snapshot.kind === 'new' ? `new (kept ${days(inputs.snapshotRetentionDays)})` : 'latest'
-  const bucketText = bucket.kind === 'id' ? bucket.id : bucket.kind === 'name' ? `named '${bucket.name}'` : "(the job's)"
+    snapshot.kind === 'id'
+      ? snapshot.id
+      : snapshot.kind === 'new'
+        ? `new (kept ${days(inputs.snapshotRetentionDays)})`
+        : 'latest'
+  const bucketText =
+    bucket.kind === 'id' ? bucket.id : bucket.kind === 'name' ? `named '${bucket.name}'` : "(the job's)"
   const ifExported =
-    inputs.ifExported === 'reuse' ? 'reuse an earlier Successful export of this snapshot to this bucket' : 'export again'
+    inputs.ifExported === 'reuse'
+      ? 'reuse an earlier Successful export of this snapshot to this bucket'
+      : 'export again'
   return [`Snapshot:     ${snapshotText}`, `Bucket:       ${bucketText}`, `If exported:  ${ifExported}`]
 }

@@ -10,7 +10,10 @@ import type { BucketInfo } from './record.js'
  * not end with it). Undefined while Atlas has not set the prefix, while the bucket's
  * name is not known, or for a cloud not known.
  */
-export function exportUrl(bucket: Pick<BucketInfo, 'name' | 'cloudProvider' | 'serviceUrl'>, prefix: string | undefined): string | undefined {
+export function exportUrl(
+  bucket: Pick<BucketInfo, 'name' | 'cloudProvider' | 'serviceUrl'>,
+  prefix: string | undefined
+): string | undefined {
   const path = prefix?.replace(/^\/+/, '')
   const bucketName = bucket.name
   if (!path || !bucketName) return undefined

@@ -49,7 +49,8 @@ export function describeFailure(thrown: unknown): Failure {
     return { kind: 'export-failed', stage, message, errorCode: error.errorCode, alreadyEnded: error.alreadyEnded }
   }
   if (error instanceof WaitTimeoutError && error.runningJob) return { kind: 'still-running', stage, message }
-  if (error instanceof ConnectionError || error instanceof UnreadableAnswerError) return { kind: 'unreachable', stage, message }
+  if (error instanceof ConnectionError || error instanceof UnreadableAnswerError)
+    return { kind: 'unreachable', stage, message }
   return { kind: 'error', stage, message }
 }
 

@@ -59,7 +59,9 @@ export class OutputWriter {
       try {
         this.set(name, value)
       } catch (error) {
-        throw new Error(`Could not write the step output '${name}' (GITHUB_OUTPUT): ${(error as Error).message}`, { cause: error })
+        throw new Error(`Could not write the step output '${name}' (GITHUB_OUTPUT): ${(error as Error).message}`, {
+          cause: error
+        })
       }
       this.written.set(name, value)
     }

@@ -8,15 +8,7 @@ import type { Inputs } from '../inputs/inputs.js'
 
 /** Where a run, or one export, is; a failure names the stage it happened in. */
 export type Stage =
-  | 'inputs'
-  | 'sign-in'
-  | 'bucket'
-  | 'read-job'
-  | 'snapshot'
-  | 'take-snapshot'
-  | 'look'
-  | 'create'
-  | 'wait'
+  'inputs' | 'sign-in' | 'bucket' | 'read-job' | 'snapshot' | 'take-snapshot' | 'look' | 'create' | 'wait'
 
 /**
  * - `bad-input`: an input is wrong (nothing was sent, or what was sent shows the input is wrong)
@@ -27,7 +19,8 @@ export type Stage =
  * - `cancelled`: the workflow run was cancelled
  * - `error`: anything else (a snapshot that cannot be exported, a bug)
  */
-export type FailureKind = 'bad-input' | 'atlas-refused' | 'unreachable' | 'export-failed' | 'still-running' | 'cancelled' | 'error'
+export type FailureKind =
+  'bad-input' | 'atlas-refused' | 'unreachable' | 'export-failed' | 'still-running' | 'cancelled' | 'error'
 
 export interface Failure {
   readonly kind: FailureKind
@@ -76,7 +69,7 @@ export interface RunRecord {
   /** The one Export Bucket of the run. */
   bucket?: BucketInfo
   readonly exports: ExportRecord[]
-  /** What concerns every export (an input, signing in, the bucket, a cancel); an export's own failure is in its record. */
+  /** What concerns every export (an input, signing in, the bucket, a cancel); an export's own is in its record. */
   failure?: Failure
   /** The run has come to its end (and nothing failed it, unless `failure` says so). */
   ended?: boolean

@@ -143,8 +143,11 @@ function planText(one: ExportRecord): string {
     const finished = plan.job.finishedAt ? `, finished ${plan.job.finishedAt}` : ''
     return `A real run would reuse export job ${code(plan.job.id)} (${escape(plan.job.state)}${finished}).`
   }
-  if (plan?.kind === 'take-over') return `A real run would take over export job ${code(plan.job.id)} (${escape(plan.job.state)}).`
-  return one.snapshot?.id ? 'A real run would create an export job.' : 'A real run would take the snapshot and create an export job of it.'
+  if (plan?.kind === 'take-over')
+    return `A real run would take over export job ${code(plan.job.id)} (${escape(plan.job.state)}).`
+  return one.snapshot?.id
+    ? 'A real run would create an export job.'
+    : 'A real run would take the snapshot and create an export job of it.'
 }
 
 function snapshotText(record: RunRecord, one: ExportRecord): string | undefined {
@@ -166,7 +169,11 @@ function snapshotText(record: RunRecord, one: ExportRecord): string | undefined 
   }
 }
 
-function tableRows(record: RunRecord, one: ExportRecord | undefined, failure: Failure | undefined): Array<[string, string]> {
+function tableRows(
+  record: RunRecord,
+  one: ExportRecord | undefined,
+  failure: Failure | undefined
+): Array<[string, string]> {
   const rows: Array<[string, string]> = []
   const add = (name: string, value: string | undefined): void => {
     if (value) rows.push([name, value])
@@ -177,7 +184,9 @@ function tableRows(record: RunRecord, one: ExportRecord | undefined, failure: Fa
   add('Cluster', one && code(one.cluster))
   add('Snapshot', one && snapshotText(record, one))
   const bucketId = job?.exportBucketId ?? bucket?.id
-  const about = [bucket?.name && escape(bucket.name), bucket?.cloudProvider && escape(bucket.cloudProvider)].filter(Boolean).join(', ')
+  const about = [bucket?.name && escape(bucket.name), bucket?.cloudProvider && escape(bucket.cloudProvider)]
+    .filter(Boolean)
+    .join(', ')
   add('Export bucket', bucketId && `${code(bucketId)}${about ? ` (${about})` : ''}`)
   if (job) {
     add('Export job', `${code(job.id)}${ORIGIN_TEXT[one?.origin ?? 'created']}`)

@@ -4,7 +4,13 @@ import { DigestAuth, digestFetchInternals } from '../../../src/atlas/auth/digest
 import { createTransport } from '../../../src/atlas/transport.js'
 import { findRecorded } from '../../support/recorded.js'
 import { replay } from '../../support/replay-server.js'
-import { API_KEY, CLUSTER, PROJECT_ID, SNAPSHOTS_PATH, getSnapshotsInit } from '../../../scripts/atlas-emulator/scenario.js'
+import {
+  API_KEY,
+  CLUSTER,
+  PROJECT_ID,
+  SNAPSHOTS_PATH,
+  getSnapshotsInit
+} from '../../../scripts/atlas-emulator/scenario.js'
 import { useEmulator } from '../../support/use-emulator.js'
 
 const SNAPSHOTS = SNAPSHOTS_PATH
@@ -98,7 +104,10 @@ describe('DigestAuth against the emulator', () => {
     const body = JSON.stringify({ snapshotId: '6a7944f22c88faeba59d3572', exportBucketId: '6a793f752c88faeba59bba56' })
     const response = await auth.send(url, () => ({
       method: 'POST',
-      headers: { Accept: 'application/vnd.atlas.2023-01-01+json', 'Content-Type': 'application/vnd.atlas.2023-01-01+json' },
+      headers: {
+        Accept: 'application/vnd.atlas.2023-01-01+json',
+        'Content-Type': 'application/vnd.atlas.2023-01-01+json'
+      },
       body
     }))
     expect(response.status).toBe(200)
@@ -117,7 +126,9 @@ test("Atlas's recorded challenge header is understood: the resend answers it wit
     const response = await auth.send(`${server.url}${SNAPSHOTS}`, init)
     expect(response.status).toBe(200)
     const sent = String(server.requests[1]?.headers.authorization)
-    expect(sent).toMatch(/^Digest username="abcdefgh",realm="MMS Public API",nonce="SlgYP7Tv3FS\/BuCj\/x4WQRIV1bNKdpJg",uri="\/api\/atlas/)
+    expect(sent).toMatch(
+      /^Digest username="abcdefgh",realm="MMS Public API",nonce="SlgYP7Tv3FS\/BuCj\/x4WQRIV1bNKdpJg",uri="\/api\/atlas/
+    )
     expect(sent).toMatch(/qop=auth,algorithm=MD5,response="[0-9a-f]{32}",nc=00000001,cnonce="[0-9a-f]{16}"$/)
   } finally {
     await server.close()
@@ -137,21 +148,32 @@ describe('RFC 7616 to the letter', () => {
     const atlas = await emulator({ nonceMaxUses: 1 })
     const random = vi.spyOn(Math, 'random').mockReturnValue(0)
     try {
-      const auth = new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport({ timeoutMs: 30_000, env: {} }))
+      const auth = new DigestAuth(
+        API_KEY.publicKey,
+        API_KEY.privateKey,
+        createTransport({ timeoutMs: 30_000, env: {} })
+      )
       for (let i = 0; i < 3; i++) expect((await auth.send(`${atlas.url}${SNAPSHOTS}`, init)).status).toBe(200)
     } finally {
       random.mockRestore()
     }
-    const cnonces = atlas.requests.filter(r => r.auth === 'digest' && r.status === 200).map(r => /cnonce="([^"]+)"/.exec(String(r.headers.authorization))?.[1])
+    const cnonces = atlas.requests
+      .filter(r => r.auth === 'digest' && r.status === 200)
+      .map(r => /cnonce="([^"]+)"/.exec(String(r.headers.authorization))?.[1])
     expect(new Set(cnonces).size).toBe(cnonces.length)
     for (const cnonce of cnonces) expect(cnonce).toMatch(/^[0-9a-f]{16}$/)
   })
 
   test('a Basic challenge is refused without sending any credential', async () => {
     const atlas = await emulator()
-    atlas.inject({ beforeAuth: true, fault: { status: 401, body: '', headers: { 'WWW-Authenticate': 'Basic realm="x"' } } })
+    atlas.inject({
+      beforeAuth: true,
+      fault: { status: 401, body: '', headers: { 'WWW-Authenticate': 'Basic realm="x"' } }
+    })
     const auth = new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport({ timeoutMs: 30_000, env: {} }))
-    await expect(auth.send(`${atlas.url}${SNAPSHOTS}`, init)).rejects.toThrow(/asked for Basic authentication, not HTTP Digest/)
+    await expect(auth.send(`${atlas.url}${SNAPSHOTS}`, init)).rejects.toThrow(
+      /asked for Basic authentication, not HTTP Digest/
+    )
     expect(atlas.requests.map(r => r.auth)).toEqual(['none'])
   })
 })

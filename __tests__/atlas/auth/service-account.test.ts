@@ -22,7 +22,12 @@ async function setup(extra: EmulatorOptions = {}, options: Partial<ServiceAccoun
     transport: createTransport({ timeoutMs: 30_000, env: {} }),
     clock: realClock,
     mask: secret => masked.push(secret),
-    log: { debug: () => undefined, info: () => undefined, warning: message => void warnings.push(message), group: (_t, body) => body() },
+    log: {
+      debug: () => undefined,
+      info: () => undefined,
+      warning: message => void warnings.push(message),
+      group: (_t, body) => body()
+    },
     ...options
   })
   return { atlas: emu, auth, masked, warnings }
@@ -34,7 +39,9 @@ describe('ServiceAccountAuth', () => {
     for (let i = 0; i < 3; i++) expect((await auth.send(`${atlas.url}${SNAPSHOTS}`, init)).status).toBe(200)
     const [tokenRequest, ...calls] = atlas.requests
     expect(tokenRequest?.path).toBe('/api/oauth/token')
-    expect(tokenRequest?.headers.authorization).toBe(`Basic ${Buffer.from(`${SERVICE_ACCOUNT.clientId}:${SERVICE_ACCOUNT.clientSecret}`).toString('base64')}`)
+    expect(tokenRequest?.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${SERVICE_ACCOUNT.clientId}:${SERVICE_ACCOUNT.clientSecret}`).toString('base64')}`
+    )
     expect(tokenRequest?.headers['content-type']).toBe('application/x-www-form-urlencoded')
     expect(tokenRequest?.body).toBe('grant_type=client_credentials')
     expect(calls.map(c => c.auth)).toEqual(['bearer', 'bearer', 'bearer'])
@@ -49,9 +56,14 @@ describe('ServiceAccountAuth', () => {
   })
 
   test('the Basic credentials are base64 of the raw id:secret, not URL-encoded first', async () => {
-    const { atlas, auth } = await setup({ serviceAccounts: { 'id+with/odd=chars': 'sec+ret/=' } }, { clientId: 'id+with/odd=chars', clientSecret: 'sec+ret/=' })
+    const { atlas, auth } = await setup(
+      { serviceAccounts: { 'id+with/odd=chars': 'sec+ret/=' } },
+      { clientId: 'id+with/odd=chars', clientSecret: 'sec+ret/=' }
+    )
     expect((await auth.send(`${atlas.url}${SNAPSHOTS}`, init)).status).toBe(200)
-    expect(atlas.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('id+with/odd=chars:sec+ret/=').toString('base64')}`)
+    expect(atlas.requests[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from('id+with/odd=chars:sec+ret/=').toString('base64')}`
+    )
   })
 
   test('wrong credentials fail with the OAuth error, as an AtlasError with the service-account hint', async () => {

@@ -139,9 +139,14 @@ export class ServiceAccountAuth implements Authenticator {
         headers: this.oauthHeaders(),
         body: new URLSearchParams({ token: token.value, token_type_hint: 'access_token' }).toString()
       })
-      if (!response.ok) this.options.log.warning(`Could not revoke the service-account token: Atlas answered ${response.status}; it expires by itself.`)
+      if (!response.ok)
+        this.options.log.warning(
+          `Could not revoke the service-account token: Atlas answered ${response.status}; it expires by itself.`
+        )
     } catch (error) {
-      this.options.log.warning(`Could not revoke the service-account token (${(error as Error).message}); it expires by itself.`)
+      this.options.log.warning(
+        `Could not revoke the service-account token (${(error as Error).message}); it expires by itself.`
+      )
     }
   }
 
