@@ -172,9 +172,9 @@ const MUTANTS = [
   },
   {
     promise: "the look before creating reads the cluster's export jobs, in a dry run too",
-    file: 'src/backup/export-jobs.ts',
-    from: 'return decideExport(await listExportJobs(client, cluster), request, ifExported)',
-    to: 'return decideExport([], request, ifExported)',
+    file: 'src/flow/export-cluster.ts',
+    from: "const jobs = await inStage('look', at, () => listExportJobs(client, cluster))",
+    to: 'const jobs: never[] = []',
     tests: ['__tests__/e2e/dry-run.test.ts']
   },
   {

@@ -42,16 +42,18 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
     const deadline = startedAt + inputs.waitTimeoutMs
     const { signal } = cancellation
     client = createAtlasClient(inputs, { deadline, log, clock, env: runner.env, mask: runner.mask, signal })
-    // A followed job names its own bucket, read once the job is.
-    const { bucket: choice } = inputs
-    const atlas = client
-    if (!inputs.exportJobId && choice.kind !== 'of-job') {
-      const bucket = await inStage('bucket', at, () => resolveBucket(atlas, inputs.projectId, choice, log))
-      recorder.run(r => void (r.bucket = bucket))
-    }
     const follow = { deadline, intervalMs: inputs.pollIntervalMs, startedAt, log, clock, signal }
     const context = { client, inputs, recorder, follow, workflowRun: currentWorkflowRun(runner.env), log }
-    await exportCluster(context, inputs.clusterName, recorder.record.bucket)
+    const { bucket: choice, exportJobId } = inputs
+    if (exportJobId) {
+      // A followed job names its own bucket, read once the job is.
+      await exportCluster(context, inputs.clusterName, { kind: 'job', jobId: exportJobId })
+    } else if (choice.kind !== 'of-job') {
+      const atlas = client
+      const bucket = await inStage('bucket', at, () => resolveBucket(atlas, inputs.projectId, choice, log))
+      recorder.run(r => void (r.bucket = bucket))
+      await exportCluster(context, inputs.clusterName, { kind: 'snapshot', bucket })
+    }
   } catch (error) {
     // After a cancel the handler above reports; what the flow throws then is its echo.
     if (!cancellation.signal.aborted) {

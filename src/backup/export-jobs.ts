@@ -122,16 +122,6 @@ export function decideExport(jobs: readonly ExportJob[], request: ExportRequest,
   return { kind: 'create' }
 }
 
-/** The look before creating: the cluster's export jobs, and what they mean for this export. */
-export async function planExport(
-  client: AtlasClient,
-  cluster: ClusterRef,
-  request: ExportRequest,
-  ifExported: IfExported
-): Promise<Decision> {
-  return decideExport(await listExportJobs(client, cluster), request, ifExported)
-}
-
 function created(job: ExportJob): number {
   const time = Date.parse(job.createdAt ?? '')
   return Number.isNaN(time) ? 0 : time

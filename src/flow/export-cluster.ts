@@ -8,9 +8,10 @@ import type { AtlasClient } from '../atlas/client.js'
 import type { ClusterRef } from '../backup/api.js'
 import {
   createExport,
+  decideExport,
   failIfEndedWithoutExport,
   getExportJob,
-  planExport,
+  listExportJobs,
   type Decision,
   type ExportRequest,
   type StartedExport
@@ -20,10 +21,10 @@ import { InputError, type Inputs } from '../inputs/inputs.js'
 import type { Log } from '../runner/log.js'
 import type { WorkflowRun } from '../runner/workflow-run.js'
 import { describeFailure, inStage, StageError } from '../report/failure.js'
-import { concernsEveryExport, type BucketInfo, type Recorder, type Stage } from '../report/record.js'
+import { concernsEveryExport, type BucketInfo, type ExportRecord, type Recorder, type Stage } from '../report/record.js'
 import { readBucket } from './bucket-choice.js'
 import { followExportJob, type FollowOptions } from './follow.js'
-import { chooseSnapshot, takeOnDemandSnapshot } from './snapshot-choice.js'
+import { chooseSnapshot, takeOnDemandSnapshot, type TakenSnapshot } from './snapshot-choice.js'
 
 /** What the steps of a run share. */
 export interface RunContext {
@@ -35,22 +36,22 @@ export interface RunContext {
   readonly log: Log
 }
 
+/** What a cluster's export is: a job started earlier (`export-job-id`), or a snapshot to export to the bucket. */
+export type ExportTarget =
+  { readonly kind: 'job'; readonly jobId: string } | { readonly kind: 'snapshot'; readonly bucket: BucketInfo }
+
 /**
- * Exports one cluster (to `bucket`, or to the followed job's own). A failure of this
- * cluster alone is recorded in its export record; one that concerns every cluster, and
- * a cancel, are thrown.
+ * Exports one cluster. A failure of this cluster alone is recorded in its export
+ * record; one that concerns every cluster, and a cancel, are thrown.
  */
-export async function exportCluster(
-  ctx: RunContext,
-  clusterName: string,
-  bucket: BucketInfo | undefined
-): Promise<void> {
+export async function exportCluster(ctx: RunContext, clusterName: string, target: ExportTarget): Promise<void> {
   const cluster: ClusterRef = { projectId: ctx.inputs.projectId, clusterName }
   const at = (stage: Stage): void => ctx.recorder.export(clusterName, record => void (record.stage = stage))
   try {
-    const started = ctx.inputs.exportJobId
-      ? await followGivenJob(ctx, cluster, ctx.inputs.exportJobId, at)
-      : await exportSnapshot(ctx, cluster, bucket as BucketInfo, at)
+    const started =
+      target.kind === 'job'
+        ? await followGivenJob(ctx, cluster, target.jobId, at)
+        : await exportSnapshot(ctx, cluster, target.bucket, at)
     if (!started) return
     // One rule on every path: a job that ended Failed or Cancelled fails the step.
     failIfEndedWithoutExport(started.job, started.origin === 'followed')
@@ -100,46 +101,39 @@ async function followGivenJob(
   return { job, origin: 'followed' }
 }
 
-/** The snapshot (taken now for `new`), then the export: looked for, reused, taken over or created. */
+/**
+ * The snapshot, the look at the cluster's export jobs, then the export: reused, taken
+ * over or created. A dry run stops after the look, saying what a real run would do.
+ */
 async function exportSnapshot(
   ctx: RunContext,
   cluster: ClusterRef,
   bucket: BucketInfo,
   at: (stage: Stage) => void
 ): Promise<StartedExport | undefined> {
-  const { client, inputs, recorder, log } = ctx
-  const name = cluster.clusterName
-  const record = (change: Parameters<Recorder['export']>[1]): void => recorder.export(name, change)
-  let snapshot = await inStage('snapshot', at, () =>
+  const { client, inputs, log } = ctx
+  const record = (change: (record: ExportRecord) => void): void => ctx.recorder.export(cluster.clusterName, change)
+  const requestOf = (snapshotId: string): ExportRequest => ({
+    snapshotId,
+    exportBucketId: bucket.id,
+    customData: inputs.customData
+  })
+  const chosen = await inStage('snapshot', at, () =>
     chooseSnapshot(client, cluster, inputs.snapshot, inputs.dryRun, log)
   )
-  record(r => void (r.snapshot = snapshot))
-  if (inputs.snapshot.kind === 'new' && !inputs.dryRun) {
-    snapshot = await inStage('take-snapshot', at, () =>
-      takeOnDemandSnapshot(client, cluster, ctx.workflowRun, inputs.snapshotRetentionDays, ctx.follow, taken =>
-        record(r => void (r.snapshot = taken))
-      )
-    )
-    record(r => void (r.snapshot = snapshot))
-  }
-  const snapshotId = snapshot.id
-  const request: ExportRequest | undefined = snapshotId
-    ? { snapshotId, exportBucketId: bucket.id, customData: inputs.customData }
-    : undefined
-  // A dry run of `new` has no snapshot yet, and so no earlier export of it; the list is still read (its role).
-  const plan = await inStage('look', at, () =>
-    request
-      ? planExport(client, cluster, request, inputs.ifExported)
-      : planExport(client, cluster, NO_SNAPSHOT, 'reuse')
-  )
+  record(r => void (r.snapshot = chosen))
   if (inputs.dryRun) {
+    // A snapshot yet to be taken has no earlier export; the list is read all the same (its role).
+    const jobs = await inStage('look', at, () => listExportJobs(client, cluster))
+    const plan: Decision = chosen.id ? decideExport(jobs, requestOf(chosen.id), inputs.ifExported) : { kind: 'create' }
     record(r => void (r.plan = plan))
-    log.info(
-      `Dry run: a real run would ${planSentence(plan, snapshotId, bucket.id, inputs.snapshotRetentionDays)}; nothing was created.`
-    )
+    const sentence = planSentence(plan, chosen.id, bucket.id, inputs.snapshotRetentionDays)
+    log.info(`Dry run: a real run would ${sentence}; nothing was created.`)
     return undefined
   }
-  if (!request) throw new Error('no snapshot to export')
+  const request = requestOf(chosen.id ?? (await takeSnapshot(ctx, cluster, at)).id)
+  const jobs = await inStage('look', at, () => listExportJobs(client, cluster))
+  const plan = decideExport(jobs, request, inputs.ifExported)
   const started = await inStage('create', at, () => carryOut(plan, () => createExport(client, cluster, request)))
   record(r => {
     r.job = started.job
@@ -149,8 +143,17 @@ async function exportSnapshot(
   return started
 }
 
-/** Matches no export job: the plan of a snapshot yet to be taken. */
-const NO_SNAPSHOT: ExportRequest = { snapshotId: '', exportBucketId: '', customData: [] }
+/** `snapshot-id: new`: the record names the snapshot as soon as Atlas has it, and again once it is completed. */
+async function takeSnapshot(ctx: RunContext, cluster: ClusterRef, at: (stage: Stage) => void): Promise<TakenSnapshot> {
+  const { inputs, client, follow, workflowRun } = ctx
+  const record = (snapshot: TakenSnapshot): void =>
+    ctx.recorder.export(cluster.clusterName, r => void (r.snapshot = snapshot))
+  const taken = await inStage('take-snapshot', at, () =>
+    takeOnDemandSnapshot(client, cluster, workflowRun, inputs.snapshotRetentionDays, follow, record)
+  )
+  record(taken)
+  return taken
+}
 
 async function carryOut(plan: Decision, create: () => Promise<StartedExport>): Promise<StartedExport> {
   if (plan.kind === 'take-over') return { job: plan.job, origin: 'taken-over' }
