@@ -10,21 +10,9 @@ import {
   serviceAccountInputs
 } from '../../scripts/atlas-emulator/scenario.js'
 import { runAction } from '../../scripts/run-action.js'
-import { failureOf, useEmulator, visibleLog } from './helpers.js'
+import { failureOf, refusedRole, useEmulator, visibleLog } from './helpers.js'
 
 const emulator = useEmulator()
-
-const refused = {
-  status: 403,
-  body: JSON.stringify({
-    detail: 'Current user is not authorized to perform this action.',
-    error: 403,
-    errorCode: 'USER_UNAUTHORIZED',
-    parameters: [],
-    reason: 'Forbidden'
-  }),
-  headers: { 'X-Error-Code': 'USER_UNAUTHORIZED' }
-}
 
 describe.concurrent('Atlas errors fail the step with status, errorCode, detail and advice', () => {
   test('400: what Atlas said about the request', async ctx => {
@@ -155,7 +143,7 @@ describe.concurrent('a refused call names its own role', () => {
       'reading the bucket': 'Project Read Only'
     }[_what]
     const atlas = await emulator({}, ctx)
-    atlas.inject({ method, path, times: 100, fault: refused })
+    atlas.inject({ method, path, times: 100, fault: refusedRole })
     const run = await runAction(digestInputs(atlas.url, extra))
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toBe(
@@ -176,7 +164,7 @@ describe.concurrent('a refused call names its own role', () => {
       })
     }
     atlas.inject({ method: 'POST', path: /\/backup\/exports$/, fault: conflict })
-    atlas.inject({ method: 'GET', path: /\/backup\/exports$/, after: 1, times: 100, fault: refused })
+    atlas.inject({ method: 'GET', path: /\/backup\/exports$/, after: 1, times: 100, fault: refusedRole })
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(1)
     const { message } = failureOf(run)

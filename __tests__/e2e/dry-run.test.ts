@@ -13,7 +13,7 @@ import {
   serviceAccountInputs
 } from '../../scripts/atlas-emulator/scenario.js'
 import { runAction } from '../../scripts/run-action.js'
-import { failureOf, hoursAgo, useEmulator } from './helpers.js'
+import { failureOf, hoursAgo, refusedRole, useEmulator } from './helpers.js'
 
 const emulator = useEmulator()
 
@@ -168,16 +168,7 @@ describe.concurrent('a dry run proves what a real run needs', () => {
       method: 'GET',
       path: /\/backup\/exports$/,
       times: 100,
-      fault: {
-        status: 403,
-        body: JSON.stringify({
-          detail: 'Current user is not authorized to perform this action.',
-          error: 403,
-          errorCode: 'USER_UNAUTHORIZED',
-          parameters: [],
-          reason: 'Forbidden'
-        })
-      }
+      fault: refusedRole
     })
     const run = await runAction(digestInputs(atlas.url, { 'dry-run': 'true' }))
     expect(run.exitCode).toBe(1)

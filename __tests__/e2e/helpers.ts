@@ -57,6 +57,23 @@ export const apiError = (
   body: JSON.stringify({ detail, error: status, errorCode, parameters: [], reason: '' }),
   headers: { 'X-Error-Code': errorCode }
 })
+/** Atlas's refusal of a call the credential has no role for. */
+export const refusedRole = {
+  status: 403,
+  body: JSON.stringify({
+    detail: 'Current user is not authorized to perform this action.',
+    error: 403,
+    errorCode: 'USER_UNAUTHORIZED',
+    parameters: [],
+    reason: 'Forbidden'
+  }),
+  headers: { 'X-Error-Code': 'USER_UNAUTHORIZED' }
+}
+/** The stateReason of an export job Atlas could not write. */
+export const ACCESS_DENIED = {
+  errorCode: 'EXPORT_BUCKET_ACCESS_DENIED',
+  message: 'Atlas could not write to the bucket.'
+}
 /** A 200 that is not Atlas: a portal page from something in between. */
 export const html: Fault = {
   status: 200,

@@ -11,11 +11,9 @@ import {
   serviceAccountInputs
 } from '../../scripts/atlas-emulator/scenario.js'
 import { runAction } from '../../scripts/run-action.js'
-import { failureOf, pollsOf, useEmulator, visibleLog } from './helpers.js'
+import { ACCESS_DENIED, failureOf, pollsOf, useEmulator, visibleLog } from './helpers.js'
 
 const emulator = useEmulator()
-
-const reason = { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' }
 
 describe.concurrent('job summary', () => {
   test('on success: what was exported where, the snapshot chosen as latest, the custom data', async ctx => {
@@ -134,7 +132,7 @@ describe.concurrent('failures say what kind they are', () => {
 
   test('a failed export is told as the job that failed, not as a wait that failed', async ctx => {
     const atlas = await emulator(
-      { exportTimeline: [{ state: 'Queued' }, { state: 'Failed', stateReason: reason }] },
+      { exportTimeline: [{ state: 'Queued' }, { state: 'Failed', stateReason: ACCESS_DENIED }] },
       ctx
     )
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }))

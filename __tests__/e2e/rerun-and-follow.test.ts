@@ -3,7 +3,7 @@
  * jobs before creating: reuse, take over), and export-job-id follows a job started earlier.
  */
 import { describe, expect, test } from 'vitest'
-import type { AtlasEmulator } from '../../scripts/atlas-emulator/emulator.js'
+import type { AtlasEmulator, TimelineStep } from '../../scripts/atlas-emulator/emulator.js'
 import {
   BUCKET_ID,
   CLUSTER,
@@ -13,11 +13,11 @@ import {
   serviceAccountInputs
 } from '../../scripts/atlas-emulator/scenario.js'
 import { runAction } from '../../scripts/run-action.js'
-import { EXPORTS, failureOf, hoursAgo, pollsOf, posts, useEmulator } from './helpers.js'
+import { ACCESS_DENIED, EXPORTS, failureOf, hoursAgo, pollsOf, posts, useEmulator } from './helpers.js'
 
 const emulator = useEmulator()
 
-const earlier = (atlas: AtlasEmulator, state: string, timeline?: Array<{ state: string }>) =>
+const earlier = (atlas: AtlasEmulator, state: string, timeline?: TimelineStep[]) =>
   atlas.seedJob({
     clusterName: CLUSTER,
     snapshotId: LATEST_SNAPSHOT_ID,
@@ -26,7 +26,6 @@ const earlier = (atlas: AtlasEmulator, state: string, timeline?: Array<{ state: 
     state,
     timeline
   })
-const reason = { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' }
 
 describe.concurrent('looking before creating', () => {
   test('an earlier Successful export of the same snapshot and bucket is reused: nothing created, every output from it, said in log and summary', async ctx => {
@@ -240,14 +239,7 @@ describe.concurrent('export-job-id: a job that had already ended', () => {
     '%s, without wait: red, error-code from its stateReason, told as already ended',
     async (state, ctx) => {
       const atlas = await emulator({}, ctx)
-      const ended = atlas.seedJob({
-        clusterName: CLUSTER,
-        snapshotId: LATEST_SNAPSHOT_ID,
-        exportBucketId: BUCKET_ID,
-        createdAt: hoursAgo(3),
-        state,
-        timeline: [{ state, stateReason: reason }]
-      })
+      const ended = earlier(atlas, state, [{ state, stateReason: ACCESS_DENIED }])
       const run = await runAction(digestInputs(atlas.url, { 'export-job-id': ended.id, 'snapshot-id': '' }))
       expect(run.exitCode).toBe(1)
       expect(run.outputs).toMatchObject({
@@ -267,14 +259,7 @@ describe.concurrent('export-job-id: a job that had already ended', () => {
 
   test('Failed, with wait: the same rule, at once, no poll', async ctx => {
     const atlas = await emulator({}, ctx)
-    const ended = atlas.seedJob({
-      clusterName: CLUSTER,
-      snapshotId: LATEST_SNAPSHOT_ID,
-      exportBucketId: BUCKET_ID,
-      createdAt: hoursAgo(3),
-      state: 'Failed',
-      timeline: [{ state: 'Failed', stateReason: reason }]
-    })
+    const ended = earlier(atlas, 'Failed', [{ state: 'Failed', stateReason: ACCESS_DENIED }])
     const run = await runAction(
       digestInputs(atlas.url, { 'export-job-id': ended.id, 'snapshot-id': '', wait: 'true', 'poll-interval': '1s' })
     )
