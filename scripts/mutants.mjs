@@ -186,7 +186,7 @@ const MUTANTS = [
   },
   {
     promise: "a cluster name is checked by Atlas's own rule (underscores allowed)",
-    file: 'src/inputs/inputs.ts',
+    file: 'src/inputs/cluster-entries.ts',
     from: 'const CLUSTER_NAME = /^([a-zA-Z0-9]([a-zA-Z0-9-]){0,21}(?<!-)([\\w]{0,42}))$/',
     to: 'const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/',
     tests: ['__tests__/inputs/inputs.test.ts']

@@ -29,7 +29,8 @@ describe('runFailure and concernsEveryExport', () => {
   })
 
   test('inputs, signing in and the bucket concern every export; the rest one cluster', () => {
-    expect(['inputs', 'sign-in', 'bucket', undefined].map(s => concernsEveryExport(s as never))).toEqual([
+    expect(['inputs', 'sign-in', 'clusters', 'bucket', undefined].map(s => concernsEveryExport(s as never))).toEqual([
+      true,
       true,
       true,
       true,

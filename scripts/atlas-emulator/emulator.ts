@@ -29,6 +29,11 @@ export interface EmuCluster {
   snapshots: EmuSnapshot[]
   /** Shard replica-set names of a sharded cluster. */
   shards?: string[]
+  /** Cloud Backup on (default true). */
+  backupEnabled?: boolean
+  paused?: boolean
+  /** `M10` (default) and up are dedicated; `M0`, `M2`, `M5` are shared tiers (provider TENANT). */
+  instanceSize?: string
 }
 
 /** As Atlas's 2024-05-30 schema has them: the role fields are required per cloud. */
@@ -518,6 +523,10 @@ export class AtlasEmulator {
       throw apiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${record.path}.`, [record.path])
     }
     const rest = parts.slice(5)
+    if (rest[0] === 'clusters' && rest.length === 1) {
+      record.servedVersion = this.servedVersion(record, ['2023-02-01', '2024-08-05'])
+      return this.clusterList(this.project(parts[4]), record)
+    }
     const isBuckets = rest[0] === 'backup' && rest[1] === 'exportBuckets'
     record.servedVersion = this.servedVersion(record, isBuckets ? ['2023-01-01', '2024-05-30'] : ['2023-01-01'])
     const project = this.project(parts[4])
@@ -544,6 +553,36 @@ export class AtlasEmulator {
     const project = this.projects.find(p => p.id === id)
     if (!project) throw apiError(404, 'GROUP_NOT_FOUND', `No group with ID ${id} exists.`, [id])
     return project
+  }
+
+  /** The project's clusters, shaped as the recorded list (`Clusters/List…`) has them. */
+  private clusterList(project: EmuProject, record: RecordedRequest): HttpAnswer {
+    if (record.method !== 'GET') throw apiError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed.')
+    return this.page(
+      record,
+      project.clusters.map((cluster, i) => {
+        const size = cluster.instanceSize ?? 'M10'
+        const shared = ['M0', 'M2', 'M5'].includes(size)
+        const region = {
+          electableSpecs: { instanceSize: size, nodeCount: 3 },
+          priority: 7,
+          providerName: shared ? 'TENANT' : 'AWS',
+          ...(shared ? { backingProviderName: 'AWS' } : {}),
+          regionName: 'US_EAST_1'
+        }
+        return {
+          backupEnabled: cluster.backupEnabled ?? true,
+          clusterType: cluster.type === 'shardedCluster' ? 'SHARDED' : 'REPLICASET',
+          groupId: project.id,
+          id: `6a799f06c0eb9e7a${String(i).padStart(8, '0')}`,
+          mongoDBMajorVersion: '7.0',
+          name: cluster.name,
+          paused: cluster.paused ?? false,
+          replicationSpecs: [{ regionConfigs: [region], zoneName: 'Zone 1' }],
+          stateName: 'IDLE'
+        }
+      })
+    )
   }
 
   private cluster(project: EmuProject, name: string): EmuCluster {

@@ -20,7 +20,9 @@ export const API_VERSION = {
   /** Export jobs and snapshots exist only in this version. */
   exports: '2023-01-01',
   /** Export Buckets: 2023-01-01 is AWS-only and sunsets 2027-07-01. */
-  exportBuckets: '2024-05-30'
+  exportBuckets: '2024-05-30',
+  /** A project's clusters: 2023-02-01 is deprecated and sunsets 2027-07-01. */
+  clusters: '2024-08-05'
 } as const
 
 /**

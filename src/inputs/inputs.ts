@@ -4,6 +4,7 @@
  * input fails the step before the first request.
  */
 import type { IfExported } from '../backup/export-jobs.js'
+import { isFleet, parseClusterEntries, type ClusterEntry } from './cluster-entries.js'
 import { parseCustomData, type CustomDatum } from './custom-data.js'
 import type { Runner } from '../runner/runner.js'
 import { formatDuration, parseDuration } from './duration.js'
@@ -24,7 +25,12 @@ export type BucketChoice =
 export interface Inputs {
   readonly credentials: Credentials
   readonly projectId: string
+  /** The one cluster of a single run; '' in a fleet run. */
   readonly clusterName: string
+  /** What `cluster-name` says: names, patterns and exclusions, in the order given. */
+  readonly clusters: readonly ClusterEntry[]
+  /** Several clusters (more than one entry, or a pattern): the project's clusters are listed. */
+  readonly fleet: boolean
   readonly snapshot: SnapshotChoice
   /** Retention of a snapshot taken by `snapshot-id: new`. */
   readonly snapshotRetentionDays: number
@@ -54,10 +60,6 @@ export class InputError extends Error {
 export type ReadInput = (name: string) => string
 
 const HEX24 = /^[a-f0-9]{24}$/
-// Atlas's own rule for cluster names (its limits page): up to 64 characters, hyphens only
-// in the first 23, underscores after them.
-const CLUSTER_NAME = /^([a-zA-Z0-9]([a-zA-Z0-9-]){0,21}(?<!-)([\w]{0,42}))$/
-const CLUSTER_NAME_MAX = 64
 const DEFAULT_BASE_URL = 'https://cloud.mongodb.com'
 const MIN_POLL_MS = 1_000
 const MAX_RETENTION_DAYS = 3650
@@ -185,6 +187,8 @@ function parseTarget(
   Inputs,
   | 'projectId'
   | 'clusterName'
+  | 'clusters'
+  | 'fleet'
   | 'snapshot'
   | 'snapshotRetentionDays'
   | 'bucket'
@@ -197,7 +201,9 @@ function parseTarget(
       ? fail('is required (or set MONGODB_ATLAS_PROJECT_ID): the 24-hex id of the Atlas project')
       : hex24(value)
   )
-  const clusterName = problems.check('cluster-name', '', parseClusterName)
+  const clusters = problems.check<readonly ClusterEntry[]>('cluster-name', [], parseClusterEntries)
+  const fleet = isFleet(clusters)
+  const clusterName = fleet ? '' : (clusters[0]?.text ?? '')
   const snapshot = problems.check<SnapshotChoice>('snapshot-id', { kind: 'latest' }, value => {
     if (value === '' || value.toLowerCase() === 'latest') return { kind: 'latest' }
     if (value.toLowerCase() === 'new') return { kind: 'new' }
@@ -236,7 +242,31 @@ function parseTarget(
       }
     }
   }
-  return { projectId, clusterName, snapshot, snapshotRetentionDays, bucket, exportJobId, ifExported, dryRun }
+  if (fleet) {
+    // A snapshot id and a job belong to one cluster.
+    if (snapshot.kind === 'id') {
+      problems.add(
+        "Input 'snapshot-id' is a snapshot id, which belongs to one cluster: with several clusters in 'cluster-name' it must be 'latest' or 'new'"
+      )
+    }
+    if (exportJobId !== undefined) {
+      problems.add(
+        "Inputs 'export-job-id' and a 'cluster-name' of several clusters conflict: a job belongs to one cluster"
+      )
+    }
+  }
+  return {
+    projectId,
+    clusterName,
+    clusters: Object.freeze(clusters),
+    fleet,
+    snapshot,
+    snapshotRetentionDays,
+    bucket,
+    exportJobId,
+    ifExported,
+    dryRun
+  }
 }
 
 function parseBucket(problems: Problems, followingJob: boolean): BucketChoice {
@@ -283,17 +313,6 @@ function parseConnection(problems: Problems): Pick<Inputs, 'baseUrl' | 'envelope
 function hex24(value: string, alternative = ''): string {
   if (HEX24.test(value)) return value
   return fail(`must be 24 hexadecimal digits (0-9, a-f)${alternative ? ` ${alternative}` : ''}; got '${value}'`)
-}
-
-function parseClusterName(value: string): string {
-  if (value === '') fail('is required: the name of the Atlas cluster')
-  if (value.length > CLUSTER_NAME_MAX) fail(`must be at most ${CLUSTER_NAME_MAX} characters, got ${value.length}`)
-  if (!CLUSTER_NAME.test(value)) {
-    fail(
-      `must be a cluster name as Atlas allows it: a letter or digit, then letters, digits and hyphens, then letters, digits and underscores (no hyphen last); got '${value}'`
-    )
-  }
-  return value
 }
 
 function bool(value: string, fallback: boolean): boolean {

@@ -8,7 +8,7 @@ import type { Inputs } from '../inputs/inputs.js'
 
 /** Where a run, or one export, is; a failure names the stage it happened in. */
 export type Stage =
-  'inputs' | 'sign-in' | 'bucket' | 'read-job' | 'snapshot' | 'take-snapshot' | 'look' | 'create' | 'wait'
+  'inputs' | 'sign-in' | 'clusters' | 'bucket' | 'read-job' | 'snapshot' | 'take-snapshot' | 'look' | 'create' | 'wait'
 
 /**
  * - `bad-input`: an input is wrong (nothing was sent, or what was sent shows the input is wrong)
@@ -63,9 +63,19 @@ export interface ExportRecord {
 
 export type RunSettings = Pick<Inputs, 'projectId' | 'customData' | 'wait' | 'dryRun' | 'snapshotRetentionDays'>
 
+/** A cluster a pattern matched that cannot be exported. */
+export interface PassedOver {
+  readonly name: string
+  /** `backup off`, `paused`, `shared tier`. */
+  readonly why: string
+}
+
 export interface RunRecord {
   stage?: Stage
   settings?: RunSettings
+  /** Several clusters (`cluster-name` with more than one entry, or a pattern). */
+  fleet?: boolean
+  passedOver?: readonly PassedOver[]
   /** The one Export Bucket of the run. */
   bucket?: BucketInfo
   readonly exports: ExportRecord[]
@@ -82,7 +92,7 @@ export function runFailure(record: RunRecord): Failure | undefined {
 
 /** Pure: the stages whose failure concerns every export of the run, not one cluster. */
 export function concernsEveryExport(stage: Stage | undefined): boolean {
-  return stage === undefined || stage === 'inputs' || stage === 'sign-in' || stage === 'bucket'
+  return stage === undefined || ['inputs', 'sign-in', 'clusters', 'bucket'].includes(stage)
 }
 
 /** The one writer of the record: every change is handed on at once (to the outputs). */

@@ -11,6 +11,7 @@ import { runFailure, type ExportRecord, type Failure, type RunRecord, type Stage
 const STAGE_TEXT: Record<Stage, string> = {
   inputs: 'Checking the inputs',
   'sign-in': 'Signing in to Atlas',
+  clusters: "Choosing the project's clusters",
   'read-job': 'Reading the export job',
   bucket: 'Finding the Export Bucket',
   snapshot: 'Choosing the snapshot',
