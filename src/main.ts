@@ -5,8 +5,7 @@
  */
 import type { AtlasClient } from './atlas/client.js'
 import { createAtlasClient } from './atlas/create-client.js'
-import { exportCluster } from './flow/export-cluster.js'
-import { resolveBucket } from './flow/bucket-choice.js'
+import { exportAll } from './flow/exports.js'
 import { getInputs } from './inputs/inputs.js'
 import { settingsLines } from './inputs/settings-text.js'
 import { actionsRunner, type Runner } from './runner/runner.js'
@@ -14,7 +13,8 @@ import { currentWorkflowRun } from './runner/workflow-run.js'
 import { cancelledFailure, describeFailure, inStage, StageError } from './report/failure.js'
 import { OutputWriter, outputsOf } from './report/outputs.js'
 import { Recorder, type RunRecord, type Stage } from './report/record.js'
-import { failureTitle, renderSummary } from './report/summary.js'
+import { annotationsOf } from './report/annotations.js'
+import { renderSummary } from './report/summary.js'
 
 export async function run(runner: Runner = actionsRunner()): Promise<void> {
   const { log, clock, cancellation } = runner
@@ -26,8 +26,7 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
   // A cancelled run: the summary first (it is what the user sees), then the token
   // back, within the runner's grace; the flow stops at its next step.
   const stopWatching = cancellation.onCancel(async signal => {
-    const one = recorder.record.exports[0]
-    const failure = cancelledFailure(signal, one?.stage ?? recorder.record.stage, one?.job)
+    const failure = cancelledFailure(signal, recorder.record)
     record(runner, recorder, r => void (r.failure = failure))
     log.info(failure.message)
     await writeSummary(runner, recorder.record)
@@ -35,8 +34,11 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
   })
   try {
     const inputs = await inStage('inputs', at, () => getInputs(runner))
-    recorder.run(r => void (r.settings = inputs))
-    recorder.export(inputs.clusterName, () => {})
+    recorder.run(r => {
+      r.settings = inputs
+      r.fleet = inputs.fleet
+    })
+    if (!inputs.fleet) recorder.export(inputs.clusterName, () => {})
     await log.group('Settings', async () => settingsLines(inputs).forEach(line => log.info(line)))
     // wait-timeout bounds the whole run: snapshot, create and wait, retries included.
     const deadline = startedAt + inputs.waitTimeoutMs
@@ -44,16 +46,7 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
     client = createAtlasClient(inputs, { deadline, log, clock, env: runner.env, mask: runner.mask, signal })
     const follow = { deadline, intervalMs: inputs.pollIntervalMs, startedAt, log, clock, signal }
     const context = { client, inputs, recorder, follow, workflowRun: currentWorkflowRun(runner.env), log }
-    const { bucket: choice, exportJobId } = inputs
-    if (exportJobId) {
-      // A followed job names its own bucket, read once the job is.
-      await exportCluster(context, inputs.clusterName, { kind: 'job', jobId: exportJobId })
-    } else if (choice.kind !== 'of-job') {
-      const atlas = client
-      const bucket = await inStage('bucket', at, () => resolveBucket(atlas, inputs.projectId, choice, log))
-      recorder.run(r => void (r.bucket = bucket))
-      await exportCluster(context, inputs.clusterName, { kind: 'snapshot', bucket })
-    }
+    await exportAll(context, at)
   } catch (error) {
     // After a cancel the handler above reports; what the flow throws then is its echo.
     if (!cancellation.signal.aborted) {
@@ -81,10 +74,7 @@ function record(runner: Runner, recorder: Recorder, change: (record: RunRecord) 
 
 /** The end of a run: an annotation per failure (no stack trace), the job document, the summary. */
 async function report(runner: Runner, record: RunRecord): Promise<void> {
-  const failures = record.failure ? [record.failure] : record.exports.flatMap(e => (e.failure ? [e.failure] : []))
-  for (const failure of failures) {
-    runner.fail(failure.hint ? `${failure.message}\n${failure.hint}` : failure.message, failureTitle(failure, record))
-  }
+  for (const { message, title } of annotationsOf(record)) runner.fail(message, title)
   const job = record.exports.length === 1 ? record.exports[0]?.job : undefined
   if (job) {
     await runner.log.group('Export job document', async () =>

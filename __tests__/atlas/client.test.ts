@@ -3,6 +3,7 @@ import { AtlasClient, type AtlasClientOptions } from '../../src/atlas/client.js'
 import { DigestAuth } from '../../src/atlas/auth/digest.js'
 import { AtlasError, UnreadableAnswerError } from '../../src/atlas/errors.js'
 import { classify } from '../../src/atlas/retry.js'
+import { Throttle } from '../../src/atlas/throttle.js'
 import { ConnectionError, createTransport, USER_AGENT } from '../../src/atlas/transport.js'
 import { realClock } from '../../src/runner/clock.js'
 import { startEmulator, type AtlasEmulator } from '../../scripts/atlas-emulator/emulator.js'
@@ -38,6 +39,7 @@ async function client(
     auth: new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport({ timeoutMs: 30_000, env: {} })),
     envelope,
     requestTimeoutMs: 30_000,
+    throttle: new Throttle(1),
     log: {
       debug: () => undefined,
       info: message => void infos.push(message),

@@ -3,6 +3,7 @@ import { realClock } from '../../src/runner/clock.js'
 import { recordingLog } from '../support/recording-log.js'
 import { AtlasClient } from '../../src/atlas/client.js'
 import { DigestAuth } from '../../src/atlas/auth/digest.js'
+import { Throttle } from '../../src/atlas/throttle.js'
 import { createTransport } from '../../src/atlas/transport.js'
 import {
   getExportJob,
@@ -39,6 +40,7 @@ function clientFor(url: string): AtlasClient {
     auth: new DigestAuth(API_KEY.publicKey, API_KEY.privateKey, createTransport({ timeoutMs: 30_000, env: {} })),
     envelope: false,
     requestTimeoutMs: 30_000,
+    throttle: new Throttle(1),
     clock: realClock,
     log: recordingLog()
   })

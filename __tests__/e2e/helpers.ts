@@ -13,15 +13,24 @@ import { ROOT, type ActionRun } from '../../scripts/run-action.js'
 
 export { useEmulator } from '../support/use-emulator.js'
 
-/** The failure as the run page shows it: the one `::error` annotation, decoded. */
-export function failureOf(run: ActionRun): { title: string; message: string } {
-  const errors = run.annotations.filter(a => a.startsWith('::error'))
-  if (errors.length !== 1) throw new Error(`expected one error annotation, got ${errors.length}:\n${run.stdout}`)
-  const match = /^::error title=([^:]*)::(.*)$/.exec(errors[0] as string)
-  if (!match) throw new Error(`not an annotation with a title: ${errors[0]}`)
+/** The error annotations as the run page shows them, decoded. */
+export function errorsOf(run: ActionRun): Array<{ title: string; message: string }> {
   const decode = (s: string): string =>
     s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%')
-  return { title: decode(match[1] as string), message: decode(match[2] as string) }
+  return run.annotations
+    .filter(a => a.startsWith('::error'))
+    .map(annotation => {
+      const match = /^::error title=([^:]*)::(.*)$/.exec(annotation)
+      if (!match) throw new Error(`not an annotation with a title: ${annotation}`)
+      return { title: decode(match[1] as string), message: decode(match[2] as string) }
+    })
+}
+
+/** The failure as the run page shows it: the one `::error` annotation, decoded. */
+export function failureOf(run: ActionRun): { title: string; message: string } {
+  const errors = errorsOf(run)
+  if (errors.length !== 1) throw new Error(`expected one error annotation, got ${errors.length}:\n${run.stdout}`)
+  return errors[0] as { title: string; message: string }
 }
 
 /** Nothing like a stack trace outside debug lines. */

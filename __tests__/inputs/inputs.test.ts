@@ -38,6 +38,8 @@ describe('parseInputs', () => {
       credentials: { kind: 'digest', publicKey: 'abcdefgh', privateKey: VALID['private-key'] },
       projectId: 'b0123456789abcdef012345b',
       clusterName: 'prod-1',
+      clusters: [{ text: 'prod-1', exclude: false, pattern: false }],
+      fleet: false,
       snapshot: { kind: 'latest' },
       snapshotRetentionDays: 1,
       bucket: { kind: 'id', id: '6a793f752c88faeba59bba56' },

@@ -4,7 +4,9 @@ import { ConnectionError } from '../../src/atlas/transport.js'
 import { ExportJobFailedError } from '../../src/backup/export-jobs.js'
 import { WaitTimeoutError } from '../../src/flow/polling.js'
 import { InputError } from '../../src/inputs/inputs.js'
+import type { ExportJob } from '../../src/backup/export-jobs.js'
 import { cancelledFailure, describeFailure, inStage, StageError } from '../../src/report/failure.js'
+import type { RunRecord, Stage } from '../../src/report/record.js'
 
 const atlasError = (
   status: number,
@@ -76,10 +78,13 @@ describe('inStage', () => {
 })
 
 test('a cancel names the job that goes on, or says there was none yet', () => {
-  expect(cancelledFailure('SIGINT', 'wait', job).message).toBe(
+  const one = (stage: Stage, j?: ExportJob): RunRecord => ({
+    exports: [{ cluster: 'c', stage, ...(j ? { job: j } : {}) }]
+  })
+  expect(cancelledFailure('SIGINT', one('wait', job)).message).toBe(
     'The run was cancelled (SIGINT). Export job j1 (InProgress) goes on in Atlas; a re-run takes it over.'
   )
-  expect(cancelledFailure('SIGTERM', 'snapshot', undefined)).toEqual({
+  expect(cancelledFailure('SIGTERM', one('snapshot'))).toEqual({
     kind: 'cancelled',
     stage: 'snapshot',
     message: 'The run was cancelled (SIGTERM) before an export job was created.'

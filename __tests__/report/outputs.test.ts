@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { ExportJob } from '../../src/backup/export-jobs.js'
-import { jobOutputs, OutputWriter, outputsOf } from '../../src/report/outputs.js'
+import { exportsOf, jobOutputs, OutputWriter, outputsOf } from '../../src/report/outputs.js'
 import type { RunRecord } from '../../src/report/record.js'
 import { findRecorded } from '../support/recorded.js'
 
@@ -36,10 +36,8 @@ test('only changed values are written again', () => {
   writer.write(outputsOf(record))
   expect(written.length).toBe(first)
   writer.write(outputsOf({ exports: [{ cluster: 'c', job: { ...job, state: 'InProgress' } }] }))
-  expect(written.slice(first)).toEqual([
-    ['state', 'InProgress'],
-    ['job', JSON.stringify({ ...job, state: 'InProgress' })]
-  ])
+  expect(written.slice(first).map(([name]) => name)).toEqual(['state', 'job', 'exports'])
+  expect(written.slice(first)[1]).toEqual(['job', JSON.stringify({ ...job, state: 'InProgress' })])
 })
 
 describe('outputsOf: every output derived from the record', () => {
@@ -53,7 +51,7 @@ describe('outputsOf: every output derived from the record', () => {
   }
 
   test('what is known as it is known: the bucket before the job, export-url once the prefix is', () => {
-    expect(outputsOf({ bucket, exports: [{ cluster: 'c' }] })).toEqual({
+    expect(outputsOf({ bucket, exports: [{ cluster: 'c' }] })).toMatchObject({
       'export-bucket-id': 'b1',
       'bucket-name': 'test-bucket',
       'cloud-provider': 'AWS',
@@ -94,5 +92,71 @@ describe('outputsOf: every output derived from the record', () => {
     })
     expect(outputs['export-job-id']).toBeUndefined()
     expect(outputs['export-url']).toBeUndefined()
+  })
+})
+
+describe('exports: one element per cluster, every run', () => {
+  const bucket = { id: 'b1', name: 'test-bucket', cloudProvider: 'AWS' }
+  const job: ExportJob = {
+    id: 'j',
+    exportBucketId: 'b1',
+    state: 'Successful',
+    snapshotId: 's',
+    prefix: 'p',
+    createdAt: 'c'
+  }
+  test("each cluster's result and error code, absent values empty, in the run's order", () => {
+    const record: RunRecord = {
+      bucket,
+      fleet: true,
+      exports: [
+        { cluster: 'a', job, origin: 'reused' },
+        {
+          cluster: 'b',
+          failure: {
+            kind: 'atlas-refused',
+            message: 'Atlas API 404 CLUSTER_NOT_FOUND: no.',
+            errorCode: 'CLUSTER_NOT_FOUND'
+          }
+        }
+      ]
+    }
+    expect(exportsOf(record)).toEqual([
+      {
+        cluster: 'a',
+        state: 'Successful',
+        exportJobId: 'j',
+        snapshotId: 's',
+        exportBucketId: 'b1',
+        bucketName: 'test-bucket',
+        cloudProvider: 'AWS',
+        prefix: 'p',
+        exportUrl: 's3://test-bucket/p',
+        createdAt: 'c',
+        finishedAt: '',
+        origin: 'reused',
+        errorCode: '',
+        error: ''
+      },
+      expect.objectContaining({
+        cluster: 'b',
+        state: '',
+        exportJobId: '',
+        errorCode: 'CLUSTER_NOT_FOUND',
+        error: 'Atlas API 404 CLUSTER_NOT_FOUND: no.'
+      })
+    ])
+    const outputs = outputsOf(record)
+    expect(JSON.parse(outputs.exports as string)).toHaveLength(2)
+    expect(outputs['error-code']).toBe('CLUSTER_NOT_FOUND')
+    expect(outputs['export-job-id']).toBeUndefined()
+  })
+
+  test("a failure of the whole run is each export's error too", () => {
+    const failure = { kind: 'atlas-refused', message: 'Atlas API 401: no.', errorCode: 'UNAUTHORIZED' } as const
+    expect(exportsOf({ failure, exports: [{ cluster: 'a' }] })[0]).toMatchObject({
+      errorCode: 'UNAUTHORIZED',
+      error: 'Atlas API 401: no.'
+    })
   })
 })

@@ -3,7 +3,7 @@
  * cluster whose snapshots are listed out of date order (with a newer fallback and a
  * newer queued snapshot that `latest` must skip), a sharded cluster, and a bucket.
  */
-import { atlasTime, type EmulatorOptions, type EmuProject } from './emulator.js'
+import { atlasTime, type EmuCluster, type EmulatorOptions, type EmuProject } from './emulator.js'
 
 export const PROJECT_ID = 'b0123456789abcdef012345b'
 export const CLUSTER = 'cluster-989'
@@ -109,3 +109,33 @@ export const getSnapshotsInit = (): RequestInit => ({
   method: 'GET',
   headers: { Accept: 'application/vnd.atlas.2023-01-01+json' }
 })
+
+/**
+ * A project of many clusters, each a replica set with one exportable snapshot, plus the
+ * standard buckets. `extra` overrides clusters by name (`backupEnabled`, `paused`,
+ * `instanceSize`).
+ */
+export function fleetProject(names: readonly string[], extra: Record<string, Partial<EmuCluster>> = {}): EmuProject {
+  const base = standardProject()
+  return {
+    ...base,
+    clusters: names.map((name, i) => ({
+      name,
+      type: 'replicaSet' as const,
+      snapshots: [
+        {
+          id: `6a7950${String(i).padStart(6, '0')}c88faeba59d0`,
+          status: 'completed' as const,
+          snapshotType: 'scheduled' as const,
+          createdAt: hoursAgo(2 + (i % 5))
+        }
+      ],
+      ...extra[name]
+    }))
+  }
+}
+
+/** `fleet-000` … : n cluster names. */
+export function fleetNames(n: number, prefix = 'fleet'): string[] {
+  return Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`)
+}

@@ -18,6 +18,7 @@ import {
   retryAfterOf,
   type RetryPolicy
 } from './retry.js'
+import type { Throttle } from './throttle.js'
 import type { TimedRequestInit } from './transport.js'
 
 export interface AtlasCall {
@@ -64,6 +65,8 @@ export interface AtlasClientOptions {
   readonly requestTimeoutMs: number
   readonly retryPolicy?: RetryPolicy
   readonly clock: Clock
+  /** Shared by every call of the run: requests in flight at once, and a 429's pause. */
+  readonly throttle: Throttle
   /** The run was cancelled: no new request, no more waiting. */
   readonly signal?: AbortSignal | undefined
 }
@@ -106,8 +109,13 @@ export class AtlasClient {
       throwIfCancelled(signal)
       const since = this.clock.now()
       try {
-        const timeoutMs = Math.min(requestTimeoutMs, Math.max(1_000, deadline - since))
-        return { value: await this.attempt<T>(call, timeoutMs), recovered: false }
+        const release = await this.options.throttle.enter(this.clock, deadline, signal)
+        try {
+          const timeoutMs = Math.min(requestTimeoutMs, Math.max(1_000, deadline - this.clock.now()))
+          return { value: await this.attempt<T>(call, timeoutMs), recovered: false }
+        } finally {
+          release()
+        }
       } catch (error) {
         throwIfCancelled(signal)
         const kind = classify(error)
@@ -137,6 +145,8 @@ export class AtlasClient {
           throw error
         }
         log.info(`${what}; retry ${count} of ${max} in ${(delay / 1000).toFixed(1)}s.`)
+        // Atlas's rate limit is the project's: every request of the run waits as it asked.
+        if (limited) this.options.throttle.pause(this.clock.now() + delay)
         await this.clock.sleep(delay, signal)
       }
     }

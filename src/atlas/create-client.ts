@@ -7,7 +7,11 @@ import { DigestAuth } from './auth/digest.js'
 import { ServiceAccountAuth } from './auth/service-account.js'
 import { AtlasClient } from './client.js'
 import { retryPolicyFrom } from './retry.js'
+import { Throttle } from './throttle.js'
 import { createTransport } from './transport.js'
+
+/** Requests in flight at once with a service account: a few connections for a whole fleet. */
+const MAX_IN_FLIGHT = 4
 
 export interface ClientOptions {
   /** The run's budget (start + wait-timeout); no retry waits past it. */
@@ -48,6 +52,9 @@ export function createAtlasClient(
     deadline,
     signal,
     requestTimeoutMs: inputs.requestTimeoutMs,
-    retryPolicy: retryPolicyFrom(env)
+    retryPolicy: retryPolicyFrom(env),
+    // Digest sends one request at a time (one nonce, nc counting up in the order Atlas
+    // sees them); a service account's bearer token lets a few go at once.
+    throttle: new Throttle(credentials.kind === 'digest' ? 1 : MAX_IN_FLIGHT)
   })
 }

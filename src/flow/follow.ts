@@ -22,6 +22,10 @@ import { ProgressLog } from './progress-log.js'
 export interface FollowOptions {
   readonly deadline: number
   readonly intervalMs: number
+  /** The first poll after this long (default: one interval). */
+  readonly firstPollMs?: number | undefined
+  /** How long a state may last without a progress line. */
+  readonly heartbeatMs?: number | undefined
   readonly startedAt: number
   readonly log: Log
   readonly clock: Clock
@@ -32,6 +36,7 @@ function pollOptions<T>(options: FollowOptions, onPoll: (value: T) => void): Wai
   return {
     deadline: options.deadline,
     intervalMs: options.intervalMs,
+    firstPollMs: options.firstPollMs,
     clock: options.clock,
     signal: options.signal,
     isTransient,
@@ -65,7 +70,8 @@ export async function followExportJob(
     `Export job ${first.id}`,
     first.state,
     Number.isNaN(since) ? options.startedAt : since,
-    log
+    log,
+    options.heartbeatMs
   )
   const outcome = await pollUntil(
     first,
@@ -104,7 +110,13 @@ export async function followSnapshot(
 ): Promise<Snapshot> {
   const { log, clock } = options
   const where = taken.type === 'shardedCluster' ? 'sharded' : 'replica-set'
-  const progress = new ProgressLog(`Snapshot ${taken.id}`, taken.status ?? 'queued', options.startedAt, log)
+  const progress = new ProgressLog(
+    `Snapshot ${taken.id}`,
+    taken.status ?? 'queued',
+    options.startedAt,
+    log,
+    options.heartbeatMs
+  )
   const outcome = await pollUntil(
     taken,
     () => getSnapshot(client, cluster, taken.id, where),

@@ -11,6 +11,8 @@ export interface WaitOptions<T> {
   /** Absolute time (clock ms) after which no more polls are made. */
   readonly deadline: number
   readonly intervalMs: number
+  /** The first poll comes this long after the start (default: one interval): many waits spread their polls. */
+  readonly firstPollMs?: number | undefined
   readonly clock: Clock
   /** The run was cancelled: stop waiting at once. */
   readonly signal?: AbortSignal | undefined
@@ -31,11 +33,13 @@ export async function pollUntil<T>(
 ): Promise<WaitOutcome<T>> {
   const { clock } = options
   let last = initial
+  let next = options.firstPollMs ?? options.intervalMs
   while (!done(last)) {
     const remaining = options.deadline - clock.now()
     if (remaining <= 0) return { kind: 'timed-out', last }
     // The last poll lands on the deadline, so what ends just in time is seen.
-    await clock.sleep(Math.min(options.intervalMs, remaining), options.signal)
+    await clock.sleep(Math.min(next, remaining), options.signal)
+    next = options.intervalMs
     try {
       last = await poll()
     } catch (error) {

@@ -18,7 +18,9 @@ export class ProgressLog {
     private readonly subject: string,
     initialState: string,
     private readonly startedAt: number,
-    private readonly log: Log
+    private readonly log: Log,
+    /** How long a state may last without a line; a fleet run says its clusters' states all together instead. */
+    private readonly heartbeatMs = HEARTBEAT_MS
   ) {
     this.lastState = initialState
     this.lastLineAt = startedAt
@@ -33,7 +35,7 @@ export class ProgressLog {
     if (state !== this.lastState) {
       this.line(`${this.subject}: ${this.lastState} → ${state} after ${elapsed}${more}.`, now)
       this.lastState = state
-    } else if (now - this.lastLineAt >= HEARTBEAT_MS) {
+    } else if (now - this.lastLineAt >= this.heartbeatMs) {
       this.line(`${this.subject} still ${state} after ${elapsed}${more}.`, now)
     }
   }

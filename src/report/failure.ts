@@ -4,10 +4,10 @@
  */
 import { AtlasError, isSignInFailure, UnreadableAnswerError } from '../atlas/errors.js'
 import { ConnectionError } from '../atlas/transport.js'
-import { ExportJobFailedError, type ExportJob } from '../backup/export-jobs.js'
+import { ExportJobFailedError, isTerminal } from '../backup/export-jobs.js'
 import { WaitTimeoutError } from '../flow/polling.js'
 import { InputError } from '../inputs/inputs.js'
-import type { Failure, Stage } from './record.js'
+import type { Failure, RunRecord, Stage } from './record.js'
 
 /** An error and the stage it escaped from. */
 export class StageError extends Error {
@@ -54,10 +54,17 @@ export function describeFailure(thrown: unknown): Failure {
   return { kind: 'error', stage, message }
 }
 
-/** Pure: a cancelled run, and where its export stands. */
-export function cancelledFailure(signal: string, stage: Stage | undefined, job: ExportJob | undefined): Failure {
+/** Pure: a cancelled run, and where its exports stand. */
+export function cancelledFailure(signal: string, record: RunRecord): Failure {
+  if (record.fleet) {
+    const jobs = record.exports.filter(e => e.job && !isTerminal(e.job.state)).length
+    const message = `The run was cancelled (${signal}). ${jobs} export job${jobs === 1 ? '' : 's'} go${jobs === 1 ? 'es' : ''} on in Atlas (each named below); a re-run takes them over.`
+    return { kind: 'cancelled', stage: record.stage, message }
+  }
+  const one = record.exports[0]
+  const job = one?.job
   const message = job
     ? `The run was cancelled (${signal}). Export job ${job.id} (${job.state}) goes on in Atlas; a re-run takes it over.`
     : `The run was cancelled (${signal}) before an export job was created.`
-  return { kind: 'cancelled', stage, message }
+  return { kind: 'cancelled', stage: one?.stage ?? record.stage, message }
 }

@@ -24,6 +24,50 @@ export function jobOutputs(job: ExportJob): Record<string, string> {
   }
 }
 
+/** One element of the `exports` output: a cluster's export, every field a string (`""` when absent). */
+export interface ExportOutput {
+  readonly cluster: string
+  readonly state: string
+  readonly exportJobId: string
+  readonly snapshotId: string
+  readonly exportBucketId: string
+  readonly bucketName: string
+  readonly cloudProvider: string
+  readonly prefix: string
+  readonly exportUrl: string
+  readonly createdAt: string
+  readonly finishedAt: string
+  readonly origin: string
+  readonly errorCode: string
+  readonly error: string
+}
+
+/** Pure: the `exports` output, one element per cluster exported or attempted, in the run's order. */
+export function exportsOf(record: RunRecord): ExportOutput[] {
+  const { bucket } = record
+  return record.exports.map(one => {
+    const job = one.job
+    // What failed the whole run failed each of its exports too.
+    const failure = one.failure ?? (record.failure?.kind === 'cancelled' ? undefined : record.failure)
+    return {
+      cluster: one.cluster,
+      state: job?.state ?? '',
+      exportJobId: job?.id ?? '',
+      snapshotId: job?.snapshotId ?? one.snapshot?.id ?? '',
+      exportBucketId: job?.exportBucketId ?? bucket?.id ?? '',
+      bucketName: bucket?.name ?? '',
+      cloudProvider: bucket?.cloudProvider ?? '',
+      prefix: job?.prefix ?? '',
+      exportUrl: (bucket && exportUrl(bucket, job?.prefix)) ?? '',
+      createdAt: job?.createdAt ?? '',
+      finishedAt: job?.finishedAt ?? '',
+      origin: job ? (one.origin ?? '') : '',
+      errorCode: failure?.errorCode ?? '',
+      error: failure?.message ?? ''
+    }
+  })
+}
+
 /**
  * Pure: every output the record supports so far. The single-export outputs describe the
  * run's one export; `error-code` is set once the run has ended or failed.
@@ -41,6 +85,7 @@ export function outputsOf(record: RunRecord): Record<string, string> {
   if (bucket?.cloudProvider) outputs['cloud-provider'] = bucket.cloudProvider
   if (job) Object.assign(outputs, jobOutputs(job))
   if (bucket?.name && only) outputs['export-url'] = exportUrl(bucket, job?.prefix) ?? ''
+  if (record.exports.length > 0) outputs.exports = JSON.stringify(exportsOf(record))
   const failure = runFailure(record)
   if (failure?.kind === 'cancelled') return outputs
   if (failure || record.ended) outputs['error-code'] = failure?.errorCode ?? ''

@@ -5,6 +5,7 @@
  */
 import { collectionsText, exportDuration, isSuccessful, isTerminal, type JobOrigin } from '../backup/export-jobs.js'
 import { days, formatDuration } from '../inputs/duration.js'
+import { STILL_RUNNING } from './annotations.js'
 import { exportUrl } from './destination.js'
 import { runFailure, type ExportRecord, type Failure, type RunRecord, type Stage } from './record.js'
 
@@ -21,25 +22,6 @@ const STAGE_TEXT: Record<Stage, string> = {
   wait: 'Waiting for the export job'
 }
 
-/** A wait that ran out: the step is red, but the export goes on and may well succeed. */
-const STILL_RUNNING = 'Atlas export still running: the wait stopped (wait-timeout)'
-
-/** Pure: the title of the failure annotation. */
-export function failureTitle(failure: Failure, record: RunRecord): string {
-  switch (failure.kind) {
-    case 'bad-input':
-      return 'Atlas export not started: an input is wrong'
-    case 'export-failed':
-      return `Atlas export job ${onlyExport(record)?.job?.state ?? 'failed'}`
-    case 'still-running':
-      return STILL_RUNNING
-    case 'cancelled':
-      return 'Atlas export cancelled'
-    default:
-      return 'Atlas export failed'
-  }
-}
-
 const ORIGIN_TEXT: Record<JobOrigin, string> = {
   created: '',
   recovered: ' (the create call lost its answer; the job it made was found and used)',
@@ -49,6 +31,7 @@ const ORIGIN_TEXT: Record<JobOrigin, string> = {
 }
 
 export function renderSummary(record: RunRecord): string {
+  if (record.fleet) return renderFleetSummary(record)
   const one = onlyExport(record)
   const failure = runFailure(record)
   const lines: string[] = [`## ${headline(record, one, failure)}`, '']
@@ -206,6 +189,98 @@ function tableRows(
   const customData = job?.customData?.length ? job.customData : settings?.customData
   if (customData?.length) add('Custom data', customData.map(({ key, value }) => code(`${key}=${value}`)).join(' '))
   return rows
+}
+
+/**
+ * A fleet run: the counts in the headline, one row per cluster, the clusters passed
+ * over on one line, then what went wrong, cluster by cluster.
+ */
+function renderFleetSummary(record: RunRecord): string {
+  const lines: string[] = [`## ${fleetHeadline(record)}`, '']
+  const { settings, bucket } = record
+  const about = [bucket?.name && escape(bucket.name), bucket?.cloudProvider && escape(bucket.cloudProvider)].filter(
+    Boolean
+  )
+  const where = [
+    settings && `Project ${code(settings.projectId)}`,
+    bucket && `Export bucket ${code(bucket.id)}${about.length > 0 ? ` (${about.join(', ')})` : ''}`
+  ].filter(Boolean)
+  if (where.length > 0) lines.push(where.join(' · '), '')
+  if (record.exports.length > 0) {
+    lines.push('| Cluster | State | Snapshot | Destination | Export job |', '|---|---|---|---|---|')
+    for (const one of record.exports) lines.push(fleetRow(record, one))
+    lines.push('')
+  }
+  if (record.passedOver?.length) {
+    lines.push(`Passed over: ${record.passedOver.map(p => `${code(p.name)} (${escape(p.why)})`).join(', ')}`, '')
+  }
+  if (record.failure) lines.push(...failureSection(record.failure, undefined))
+  for (const one of record.exports) {
+    if (!one.failure) continue
+    lines.push(`### ${code(one.cluster)}`, '', ...failureSection(one.failure, one).slice(2))
+  }
+  if (!record.failure && settings?.dryRun) {
+    lines.push(
+      'Dry run: nothing was created. What a dry run cannot prove: that the credential may create the exports (or take snapshots).',
+      ''
+    )
+  }
+  return `${lines.join('\n')}\n`
+}
+
+function fleetHeadline(record: RunRecord): string {
+  const failure = record.failure
+  if (failure?.kind === 'cancelled') return '🛑 Atlas snapshot export cancelled'
+  if (failure)
+    return failure.kind === 'bad-input'
+      ? '❌ Atlas snapshot export not started: an input is wrong'
+      : '❌ Atlas snapshot export failed'
+  const count = (test: (one: ExportRecord) => boolean): number => record.exports.filter(test).length
+  const failed = count(one => one.failure !== undefined)
+  const stillRunning = count(one => one.failure?.kind === 'still-running')
+  const done = count(one => !one.failure && isSuccessful(one.job?.state ?? ''))
+  const running = count(one => !one.failure && one.job !== undefined && !isTerminal(one.job.state))
+  const skipped = record.passedOver?.length ?? 0
+  const parts = (
+    record.settings?.dryRun
+      ? [[record.exports.length, 'would be exported']]
+      : [
+          [done, 'exported'],
+          [running, 'started'],
+          [failed, 'failed']
+        ]
+  ).concat([[skipped, 'skipped']]) as Array<[number, string]>
+  const text = parts
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => `${n} ${what}`)
+    .join(', ')
+  const icon = record.settings?.dryRun
+    ? '🧪'
+    : failed > stillRunning
+      ? '❌'
+      : stillRunning > 0
+        ? '⏳'
+        : running > 0
+          ? '🚀'
+          : '✅'
+  return `${icon} Atlas snapshot export: ${text || 'nothing to export'}`
+}
+
+function fleetRow(record: RunRecord, one: ExportRecord): string {
+  const job = one.job
+  const state = one.failure && !job ? 'failed' : escape(job?.state ?? (one.plan ? planState(one) : ''))
+  const snapshot = code(job?.snapshotId ?? one.snapshot?.id) ?? (one.snapshot?.origin === 'new' ? 'new' : '')
+  const destination = (record.bucket && code(exportUrl(record.bucket, job?.prefix))) ?? ''
+  const origin = job && one.origin && one.origin !== 'created' ? ` (${one.origin})` : ''
+  return `| ${code(one.cluster)} | ${state} | ${snapshot} | ${destination} | ${job ? `${code(job.id)}${origin}` : ''} |`
+}
+
+/** Pure: a dry run's plan for one cluster, in a table cell. */
+function planState(one: ExportRecord): string {
+  const plan = one.plan
+  if (plan?.kind === 'reuse') return `would reuse ${code(plan.job.id)}`
+  if (plan?.kind === 'take-over') return `would take over ${code(plan.job.id)}`
+  return 'would create'
 }
 
 /** Inline code that survives any value: backticks doubled around, pipes escaped for the table. */

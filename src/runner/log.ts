@@ -32,3 +32,13 @@ export const coreLog: Log = {
   warning: message => core.warning(plain(message)),
   group: (title, body) => core.group(plain(title), body)
 }
+
+/** The same log, each line starting with `prefix` (a fleet run's cluster name). */
+export function prefixed(log: Log, prefix: string): Log {
+  return {
+    debug: message => log.debug(`${prefix}${message}`),
+    info: message => log.info(`${prefix}${message}`),
+    warning: message => log.warning(`${prefix}${message}`),
+    group: (title, body) => log.group(`${prefix}${title}`, body)
+  }
+}
