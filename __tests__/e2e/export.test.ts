@@ -35,7 +35,8 @@ const JOB_OUTPUTS = [
   'exported-collections',
   'total-collections',
   'job',
-  'error-code'
+  'error-code',
+  'exports'
 ]
 
 describe.concurrent('creating an export job', () => {
