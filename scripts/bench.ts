@@ -16,6 +16,8 @@ import {
   LATEST_SNAPSHOT_ID,
   PROJECT_ID,
   digestInputs,
+  fleetNames,
+  fleetProject,
   serviceAccountInputs,
   standardOptions
 } from './atlas-emulator/scenario.js'
@@ -164,6 +166,61 @@ const rows: Row[] = [
     { seed: alreadyExported }
   )
 ]
+// A fleet: token + bucket + one page of clusters + revoke, then per cluster its snapshot
+// list, its export list and its create, and one request per poll per active job.
+const fleet = { 'cluster-name': '*', 'snapshot-id': 'latest' }
+const fleetOptions = (n: number, extra: EmulatorOptions = {}) => ({ projects: [fleetProject(fleetNames(n))], ...extra })
+const fleetTimes: Array<[number, number]> = []
+for (const n of [25, 100]) {
+  const started = Date.now()
+  rows.push(
+    await requestsFor(
+      `fleet of ${n} clusters (service account, \`*\`): 4 + 3 per cluster`,
+      4 + 3 * n,
+      url => serviceAccountInputs(url, fleet),
+      fleetOptions(n)
+    )
+  )
+  fleetTimes.push([n, Date.now() - started])
+}
+rows.push(
+  await requestsFor(
+    `fleet of 25 clusters waiting ${POLLS} polls each: 4 + 3 per cluster + 1 per poll`,
+    4 + 3 * 25 + 25 * POLLS,
+    url => serviceAccountInputs(url, { ...fleet, wait: 'true', 'poll-interval': '1s' }),
+    fleetOptions(25, { exportTimeline: waitingTimeline })
+  )
+)
+
+/**
+ * Runner time: N clusters whose exports take EXPORT_S each (Atlas moves them with time),
+ * as one fleet run, against N single runs as a matrix would spend it (each job waits on
+ * its own export; runner time adds up whether they run at once or not).
+ */
+async function runnerTime(n: number): Promise<{ fleetMs: number; matrixMs: number }> {
+  const timeline = {
+    exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }],
+    timelineStepMs: 1_500
+  }
+  const waiting = { 'snapshot-id': 'latest', wait: 'true', 'poll-interval': '1s' }
+  const fleetMs = await withEmulator(fleetOptions(n, timeline), async atlas => {
+    const run = await runAction(serviceAccountInputs(atlas.url, { ...waiting, 'cluster-name': '*' }))
+    if (run.exitCode !== 0) throw new Error(`fleet run failed\n${run.stdout}`)
+    return run.durationMs
+  })
+  let matrixMs = 0
+  for (const name of fleetNames(n)) {
+    matrixMs += await withEmulator(fleetOptions(n, timeline), async atlas => {
+      const run = await runAction(serviceAccountInputs(atlas.url, { ...waiting, 'cluster-name': name }))
+      if (run.exitCode !== 0) throw new Error(`single run failed\n${run.stdout}`)
+      return run.durationMs
+    })
+  }
+  return { fleetMs, matrixMs }
+}
+const RUNNER_CLUSTERS = quick ? 4 : 10
+const { fleetMs, matrixMs } = await runnerTime(RUNNER_CLUSTERS)
+
 const waitRow = rows[4] as Row
 const perPoll = (waitRow.requests - 4) / POLLS
 const { bundle, baseline } = await coldStart()
@@ -187,6 +244,11 @@ console.log(`| dist/index.js | ${size.toLocaleString('en')} bytes (${(size / 102
 console.log(`| cold start, bundle creating one export (Digest) | ${bundle.toFixed(0)} ms |`)
 console.log(`| cold start, bare Node script doing the same bucket read, list and POST | ${baseline.toFixed(0)} ms |`)
 console.log(`| ratio bundle / bare script | ${(bundle / baseline).toFixed(2)} |`)
+for (const [n, ms] of fleetTimes)
+  console.log(`| fleet of ${n} clusters, started (no wait) | ${ms} ms, ${(ms / n).toFixed(0)} ms per cluster |`)
+console.log(
+  `| runner time, ${RUNNER_CLUSTERS} clusters of 3 s exports: one fleet run / ${RUNNER_CLUSTERS} single runs (a matrix) | ${(fleetMs / 1000).toFixed(1)} s / ${(matrixMs / 1000).toFixed(1)} s = ${(fleetMs / matrixMs).toFixed(2)} |`
+)
 
 if (over.length > 0 || perPoll !== 1) {
   console.error(`\nOver the minimum: ${over.map(r => r.scenario).join('; ') || 'waiting per poll'}`)

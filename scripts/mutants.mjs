@@ -197,6 +197,48 @@ const MUTANTS = [
     from: "exportUrl(bucket, job?.prefix) ?? ''",
     to: "exportUrl(bucket, undefined) ?? ''",
     tests: ['__tests__/report/outputs.test.ts']
+  },
+  {
+    promise: "a fleet's exclusions drop what they match",
+    file: 'src/flow/cluster-choice.ts',
+    from: 'const chosen = [...picked].filter(name => !excluded(name))',
+    to: 'const chosen = [...picked]',
+    tests: ['__tests__/flow/cluster-choice.test.ts', '__tests__/e2e/fleet.test.ts']
+  },
+  {
+    promise: 'a pattern picks only clusters that can be exported, and says why it passed over the others',
+    file: 'src/flow/cluster-choice.ts',
+    from: 'const why = whyNotExportableCluster(cluster)',
+    to: 'const why = undefined as string | undefined',
+    tests: ['__tests__/flow/cluster-choice.test.ts']
+  },
+  {
+    promise: 'a 429 slows the whole run as its Retry-After says, not only the request that met it',
+    file: 'src/atlas/client.ts',
+    from: 'if (limited) this.options.throttle.pause(this.clock.now() + delay)',
+    to: '',
+    tests: ['__tests__/e2e/fleet.test.ts']
+  },
+  {
+    promise: "a fleet's polls are spread over the interval",
+    file: 'src/flow/exports.ts',
+    from: 'const firstPollMs = Math.round(',
+    to: 'const firstPollMs = ctx.follow.intervalMs || Math.round(',
+    tests: ['__tests__/e2e/fleet.test.ts']
+  },
+  {
+    promise: 'at most ten annotations of failed clusters, then one counting the rest',
+    file: 'src/report/annotations.ts',
+    from: 'const MAX_CLUSTER_ANNOTATIONS = 10',
+    to: 'const MAX_CLUSTER_ANNOTATIONS = 1000',
+    tests: ['__tests__/report/annotations.test.ts']
+  },
+  {
+    promise: "one cluster's failure does not stop the others",
+    file: 'src/flow/export-cluster.ts',
+    from: 'if (ctx.follow.signal.aborted || concernsEveryExport(failure.stage)) throw error',
+    to: 'throw error',
+    tests: ['__tests__/e2e/fleet.test.ts']
   }
 ]
 

@@ -277,6 +277,43 @@ describe.concurrent('side by side, politely', () => {
   })
 })
 
+describe.concurrent('waiting on a fleet', () => {
+  test('polls are spread over the interval, and every line about a cluster starts with its name', async ctx => {
+    const names = fleetNames(4)
+    const atlas = await emulator(
+      {
+        projects: [fleetProject(names)],
+        exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }]
+      },
+      ctx
+    )
+    const run = await runAction(
+      serviceAccountInputs(atlas.url, {
+        'cluster-name': '*',
+        'snapshot-id': 'latest',
+        wait: 'true',
+        'poll-interval': '4s'
+      })
+    )
+    expect(run.exitCode).toBe(0)
+    const firstPolls = atlas.jobs.map(
+      job => atlas.requests.find(r => r.method === 'GET' && r.path.endsWith(`/exports/${job.id}`))?.at ?? 0
+    )
+    const created = Math.max(...atlas.requests.filter(r => r.method === 'POST' && EXPORTS.test(r.path)).map(r => r.at))
+    // The i-th of 4 clusters polls first after (i + 1) / 4 of the interval: 1 s, 2 s, 3 s, 4 s.
+    const offsets = firstPolls.map(at => at - created).sort((a, b) => a - b)
+    for (let i = 1; i < offsets.length; i++)
+      expect((offsets[i] ?? 0) - (offsets[i - 1] ?? 0)).toBeGreaterThanOrEqual(700)
+    const events = run.stdout
+      .split('\n')
+      .filter(line => /Created export job|Queued → InProgress|is Successful; files under/.test(line))
+    expect(events).toHaveLength(3 * names.length)
+    for (const line of events) expect(line).toMatch(/^fleet-00\d: /)
+    // No per-cluster heartbeat: the fleet line says how the fleet stands.
+    expect(run.stdout).not.toMatch(/still (Queued|InProgress) after/)
+  })
+})
+
 describe.concurrent('dry run and cancel', () => {
   test('a dry run lists what each cluster would do, and creates nothing', async ctx => {
     const atlas = await emulator({ projects: [fleetProject(fleetNames(3))] }, ctx)

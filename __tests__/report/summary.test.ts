@@ -171,3 +171,53 @@ describe('renderSummary', () => {
     expect(md).toContain('**Checking the inputs** failed: bad &lt;script&gt;\\|')
   })
 })
+
+describe('renderSummary of a fleet', () => {
+  const bucketInfo = { id: '6a793f752c88faeba59bba56', name: 'test-bucket', cloudProvider: 'AWS' }
+  const jobOf = (id: string, state: string): ExportJob => ({ ...job, id, state, prefix: `exported_snapshots/p/${id}` })
+
+  test('the counts in the headline, a row per cluster, the passed over on one line, a section per failure', () => {
+    const md = renderSummary({
+      settings,
+      bucket: bucketInfo,
+      fleet: true,
+      passedOver: [{ name: 'prod-off', why: 'backup off' }],
+      exports: [
+        { cluster: 'prod-a', job: jobOf('j1', 'Successful'), origin: 'created' },
+        { cluster: 'prod-b', job: jobOf('j2', 'Successful'), origin: 'reused' },
+        {
+          cluster: 'prod-c',
+          stage: 'create',
+          failure: { kind: 'atlas-refused', stage: 'create', message: 'Atlas API 400 X: no.', errorCode: 'X' }
+        }
+      ]
+    })
+    expect(md).toMatch(/^## ❌ Atlas snapshot export: 2 exported, 1 failed, 1 skipped\n/)
+    expect(md).toContain(
+      'Project `b0123456789abcdef012345b` · Export bucket `6a793f752c88faeba59bba56` (test-bucket, AWS)'
+    )
+    expect(md).toContain(
+      '| `prod-a` | Successful | `6a7943462c88faeba59ccf5f` | `s3://test-bucket/exported_snapshots/p/j1` | `j1` |'
+    )
+    expect(md).toContain(
+      '| `prod-b` | Successful | `6a7943462c88faeba59ccf5f` | `s3://test-bucket/exported_snapshots/p/j2` | `j2` (reused) |'
+    )
+    expect(md).toContain('| `prod-c` | failed |')
+    expect(md).toContain('Passed over: `prod-off` (backup off)')
+    expect(md).toContain(
+      '### `prod-c`\n\n**Creating the export job** failed: Atlas API 400 X: no.\n\n- Atlas error code: `X`'
+    )
+  })
+
+  test('100 clusters, every one failed with a long message: well under the 1 MiB GitHub keeps', () => {
+    const message = `Atlas API 400 X: ${'a long detail '.repeat(40)}`
+    const exports = Array.from({ length: 100 }, (_, i) => ({
+      cluster: `cluster-${i}`,
+      job: jobOf(`6a7945592c88faeba59d${String(i).padStart(4, '0')}`, 'Failed'),
+      failure: { kind: 'export-failed' as const, message, errorCode: 'X' }
+    }))
+    const md = renderSummary({ settings, bucket: bucketInfo, fleet: true, exports })
+    expect(md.length).toBeLessThan(200 * 1024)
+    expect(md.match(/^### /gm)).toHaveLength(100)
+  })
+})
