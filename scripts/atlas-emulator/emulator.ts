@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
+import { gzipSync } from 'node:zlib'
 import { DigestServer, type DigestAlgorithm } from './digest-server.js'
 
 export const ORG_ID = 'a0123456789abcdef012345a'
@@ -98,6 +99,12 @@ export type Fault =
   | { readonly reset: true }
   /** Headers promise the whole body; the connection closes halfway through it. */
   | { readonly truncated: string }
+  /** A 200 whose body never ends (64 KiB chunks until the client hangs up, 256 MiB at most). */
+  | { readonly endless: true }
+  /** A 200 whose gzip body (Content-Encoding: gzip) unpacks to this many zero bytes. */
+  | { readonly gzipZeros: number }
+  /** A status line written as it is, in Latin-1 (`404 Não encontrado`, `600 Odd`), with this body. */
+  | { readonly statusLine: string; readonly body: string }
 
 export interface FaultRule {
   readonly method?: string
@@ -390,6 +397,39 @@ export class AtlasEmulator {
       })
       res.write(fault.truncated.slice(0, Math.floor(fault.truncated.length / 2)))
       setTimeout(() => res.socket?.destroy(), 20)
+      return true
+    }
+    if ('endless' in fault) {
+      record.status = -4
+      res.writeHead(200, { 'Content-Type': 'application/vnd.atlas.2023-01-01+json;charset=utf-8' })
+      const chunk = Buffer.alloc(64 * 1024, 0x20)
+      let sent = 0
+      const more = (): void => {
+        while (sent < 256 * 1024 * 1024 && !res.destroyed) {
+          sent += chunk.length
+          if (!res.write(chunk)) return void res.once('drain', more)
+        }
+        res.end()
+      }
+      res.write('{"results": [')
+      more()
+      return true
+    }
+    if ('gzipZeros' in fault) {
+      record.status = -5
+      const body = gzipSync(Buffer.alloc(fault.gzipZeros))
+      res.writeHead(200, {
+        'Content-Type': 'application/vnd.atlas.2023-01-01+json;charset=utf-8',
+        'Content-Encoding': 'gzip',
+        'Content-Length': String(body.length)
+      })
+      res.end(body)
+      return true
+    }
+    if ('statusLine' in fault) {
+      record.status = Number(fault.statusLine.split(' ')[0])
+      const head = `HTTP/1.1 ${fault.statusLine}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(fault.body)}\r\nConnection: close\r\n\r\n`
+      res.socket?.end(Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(fault.body)]))
       return true
     }
     send(fault.status, fault.body ?? '', { 'Content-Type': JSON_TYPE, ...fault.headers })

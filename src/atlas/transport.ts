@@ -7,6 +7,7 @@ import { ProxyAgent, type Dispatcher } from 'undici'
 import { CancelledError } from '../runner/cancellation.js'
 import type { Env } from '../runner/runner.js'
 import { ACTION_VERSION } from '../version.js'
+import { UnreadableAnswerError } from './errors.js'
 import { proxyFor, proxyName } from './proxy.js'
 
 export type Transport = (url: string, init: TimedRequestInit) => Promise<Response>
@@ -98,25 +99,79 @@ export function createTransport(options: TransportOptions): Transport {
       } as RequestInit)
       // The body is read here, under the same time limit, so a response that stalls
       // halfway is a timeout too; callers get a body they can read at once.
-      const body = await response.arrayBuffer()
+      const body = await readBounded(response, `${init.method ?? 'GET'} ${new URL(url).pathname}`)
       // undici frees the connection for the next request a tick after the body ends;
       // without this pause a request sent at once (Digest's resend after the challenge)
       // would open a second connection, and behind a proxy a second tunnel.
       await new Promise(resolve => setImmediate(resolve))
-      return new Response(body.byteLength === 0 && nullBodyStatus(response.status) ? null : body, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers
-      })
+      return answered(response, body)
     } catch (error) {
       if (cancel?.aborted) throw new CancelledError()
+      if (error instanceof UnreadableAnswerError) throw error
       throw connectionError(error, init.method ?? 'GET', url, timeoutMs, proxy ? proxyName(proxy) : undefined)
     }
   }
 }
 
-function nullBodyStatus(status: number): boolean {
-  return status === 204 || status === 205 || status === 304
+/**
+ * The most one answer may be, before and after decompression: no Atlas answer comes near
+ * it (a page of 500 export jobs is about 0.5 MB); a server that sends more, or never stops,
+ * gets an unreadable answer instead of the run's memory.
+ */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024
+
+async function readBounded(response: Response, where: string): Promise<Uint8Array> {
+  const tooLarge = (): UnreadableAnswerError =>
+    new UnreadableAnswerError(
+      response.status,
+      where,
+      `larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB, which no Atlas answer is`
+    )
+  if (Number(response.headers.get('content-length')) > MAX_ANSWER_BYTES) {
+    await response.body?.cancel().catch(() => undefined)
+    throw tooLarge()
+  }
+  if (!response.body) return new Uint8Array(0)
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel().catch(() => undefined)
+      throw tooLarge()
+    }
+    chunks.push(value)
+  }
+  const body = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    body.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return body
+}
+
+/**
+ * The answer as the layers above read it (status, headers, its text). Not a rebuilt
+ * `Response`: its constructor refuses what a server may well send (a reason phrase that
+ * is not a ByteString, `404 Não encontrado` in Latin-1; a status outside 200-599), and
+ * would turn a real 404 into an exception.
+ */
+function answered(response: Response, body: Uint8Array): Response {
+  const text = (): string => new TextDecoder().decode(body)
+  const answer = {
+    status: response.status,
+    statusText: response.statusText,
+    ok: response.status >= 200 && response.status < 300,
+    headers: response.headers,
+    text: async () => text(),
+    json: async () => JSON.parse(text()) as unknown,
+    arrayBuffer: async () => body.slice().buffer
+  }
+  return answer as unknown as Response
 }
 
 /** Pure: the most specific reason in an error's cause chain, and whether it is worth another try. */
