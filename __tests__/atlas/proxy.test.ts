@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { proxyFor, proxyName } from '../../src/atlas/proxy.js'
+import { proxyFor, proxyName, proxyProblems } from '../../src/atlas/proxy.js'
 
 const ATLAS = 'https://cloud.mongodb.com/api/atlas/v2/groups/x'
 const via = (env: Record<string, string>, url = ATLAS): string | undefined => proxyFor(url, env)?.href
@@ -35,5 +35,29 @@ describe('proxyFor: the proxy of a request, from the env the run was given', () 
 
   test('the name in messages has no credentials', () => {
     expect(proxyName(new URL('http://user:secret@proxy.corp:3128'))).toBe('http://proxy.corp:3128')
+  })
+})
+
+describe('proxyProblems: settings that cannot work, named before any request', () => {
+  test('good values, with or without a scheme and credentials, have none', () => {
+    expect(
+      proxyProblems({
+        HTTPS_PROXY: 'http://user:p%40ss@proxy.corp:3128',
+        http_proxy: 'proxy.corp:3128',
+        https_proxy: 'https://[::1]:8443'
+      })
+    ).toEqual([])
+  })
+
+  test.each([
+    ['http://proxy.corp:31a8', "its port '31a8' is not a number"],
+    ['http://proxy.corp:70000', 'its port 70000 is not from 1 to 65535'],
+    ['socks5://127.0.0.1:1080', 'socks5:// proxies are not supported'],
+    ['http://proxy corp:3128', 'it is not a URL'],
+    ['http://', 'it is not a URL']
+  ])('%s: %s', (value, problem) => {
+    expect(proxyProblems({ HTTPS_PROXY: value })).toEqual([
+      expect.stringContaining(`HTTPS_PROXY is '${value}': ${problem}`)
+    ])
   })
 })

@@ -61,3 +61,64 @@ describe.concurrent('an answer fetch cannot represent is still an answer', () =>
     expect(failureOf(run).message).toMatch(/^Atlas API 600/)
   })
 })
+
+describe.concurrent('settings that cannot work fail at once, naming what is wrong', () => {
+  test.for<[string, Record<string, string>, string]>([
+    [
+      'a port that is not a number',
+      { HTTPS_PROXY: 'http://proxy.corp:31a8' },
+      "HTTPS_PROXY is 'http://proxy.corp:31a8': its port '31a8' is not a number"
+    ],
+    [
+      'a host with a space',
+      { HTTPS_PROXY: 'http://proxy corp:3128' },
+      "HTTPS_PROXY is 'http://proxy corp:3128': it is not a URL"
+    ],
+    [
+      'a SOCKS proxy',
+      { https_proxy: 'socks5://127.0.0.1:1080' },
+      "https_proxy is 'socks5://127.0.0.1:1080': socks5:// proxies are not supported"
+    ]
+  ])('a proxy with %s: before any request', async ([_what, env, message], ctx) => {
+    const atlas = await emulator({}, ctx)
+    const run = await runAction(digestInputs(atlas.url), { env })
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).message).toContain(message)
+    expect(failureOf(run).title).toBe('Atlas export not started: an input is wrong')
+    expect(atlas.requests).toEqual([])
+  })
+
+  test('a base-url with the API path in it says so, before any request', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const run = await runAction(digestInputs(atlas.url, { 'base-url': `${atlas.url}/api/atlas/v2/` }))
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).message).toContain(
+      `Input 'base-url' is Atlas's address without the API's path (the action adds /api/atlas/v2): use '${atlas.url}'`
+    )
+    expect(atlas.requests).toEqual([])
+  })
+
+  test('https:// to a plain-HTTP server is final at once, said plainly, not retried', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const run = await runAction(digestInputs(atlas.url.replace('http://', 'https://')))
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).message).toContain(
+      'the server answered plain HTTP where HTTPS was asked (TLS: wrong version number)'
+    )
+    expect(run.stdout).not.toMatch(/retry \d+ of/)
+  })
+
+  test('a 3xx names its Location, and nothing follows it', async ctx => {
+    const atlas = await emulator({}, ctx)
+    atlas.inject({
+      method: 'GET',
+      path: SNAPSHOTS,
+      times: 10,
+      fault: { status: 301, body: '', headers: { Location: 'https://elsewhere.example/api' } }
+    })
+    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }))
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).message).toContain('Atlas API 301: redirected to https://elsewhere.example/api')
+    expect(failureOf(run).message).toContain('check base-url')
+  })
+})

@@ -83,6 +83,14 @@ export function headline(status: number, errorCode: string | undefined, detail: 
 /** Pure: the error code and detail of an Atlas (or OAuth, or proxy) error response. */
 export function describe(status: number, data: unknown, body: string, headers: Headers): Facts {
   const headerCode = headers.get('x-error-code') ?? undefined
+  if (status >= 300 && status < 400) {
+    const location = headers.get('location')
+    return {
+      errorCode: headerCode,
+      detail: location ? `redirected to ${location}` : 'a redirect with no Location',
+      parameters: []
+    }
+  }
   if (isRecord(data)) {
     // Admin API errors carry errorCode/detail; the OAuth endpoints carry error/error_description.
     const errorCode = str(data.errorCode) ?? str(data.error) ?? headerCode
@@ -148,6 +156,9 @@ export function hintFor(
     const ip = parameters.find(p => typeof p === 'string' && /^[0-9a-f.:]+$/i.test(p) && /[.:]/.test(p))
     const from = ip ? `this runner's address ${String(ip)}` : "this runner's address"
     return `The API access list of ${credential} must allow ${from}. GitHub-hosted runners change address from run to run: add their ranges, or use a self-hosted runner with a fixed address.`
+  }
+  if (status >= 300 && status < 400) {
+    return "Atlas's Admin API does not redirect, and the action follows no redirect (credentials stay with the host you named): check base-url."
   }
   if (status === 409) {
     return 'Atlas allows one active export per snapshot: an export of this snapshot may already be running.'

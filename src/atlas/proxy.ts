@@ -16,8 +16,51 @@ export function proxyFor(url: string, env: Env): URL | undefined {
     target.protocol === 'https:' ? env.https_proxy || env.HTTPS_PROXY : env.http_proxy || env.HTTP_PROXY
   )?.trim()
   if (!value) return undefined
-  const proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`)
+  const proxy = new URL(withScheme(value))
   return proxy.hostname ? proxy : undefined
+}
+
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] as const
+
+/**
+ * Pure: what is wrong with the proxy settings, one line per variable, before any request
+ * (a proxy that cannot work must not be bypassed silently, nor fail as "Invalid URL").
+ */
+export function proxyProblems(env: Env): string[] {
+  const problems: string[] = []
+  for (const name of PROXY_VARIABLES) {
+    const value = env[name]?.trim()
+    if (!value) continue
+    const problem = proxyProblem(value)
+    if (problem) {
+      problems.push(
+        `${name} is '${value}': ${problem}; use http://host:port (user:password@ for Basic proxy authentication)`
+      )
+    }
+  }
+  return problems
+}
+
+function proxyProblem(value: string): string | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1]?.toLowerCase()
+  if (scheme && scheme !== 'http' && scheme !== 'https')
+    return `${scheme}:// proxies are not supported, only http:// and https://`
+  const port = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*)(?::([^/]*))?/i.exec(value)?.[1]
+  if (port !== undefined && !/^\d{1,5}$/.test(port)) return `its port '${port}' is not a number`
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `its port ${port} is not from 1 to 65535`
+  let url: URL
+  try {
+    url = new URL(withScheme(value))
+  } catch {
+    return 'it is not a URL (a space, or another character a host name cannot have?)'
+  }
+  if (!url.hostname) return 'it names no host'
+  return undefined
+}
+
+/** `proxy.corp:3128` is how many people write it, and how curl reads it: as http://. */
+function withScheme(value: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`
 }
 
 /** The proxy without its credentials, for messages. */

@@ -209,6 +209,11 @@ export function connectionError(
       "to trust your organization's CA, set NODE_EXTRA_CA_CERTS to its PEM file in the step's env"
     return new ConnectionError(reason, where, false, true, { cause: error })
   }
+  if (codes.includes('ERR_SSL_WRONG_VERSION_NUMBER') || messages.some(m => /wrong version number/i.test(m))) {
+    const reason =
+      'the server answered plain HTTP where HTTPS was asked (TLS: wrong version number): check base-url, and any proxy in between'
+    return new ConnectionError(reason, where, false, true, { cause: error })
+  }
   const reason = messages.at(-1) ?? String(error)
   const unknownHost = codes.includes(UNKNOWN_HOST)
   return new ConnectionError(

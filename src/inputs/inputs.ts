@@ -6,6 +6,7 @@
 import type { IfExported } from '../backup/export-jobs.js'
 import { isFleet, parseClusterEntries, type ClusterEntry } from './cluster-entries.js'
 import { parseCustomData, type CustomDatum } from './custom-data.js'
+import { proxyProblems } from '../atlas/proxy.js'
 import type { Runner } from '../runner/runner.js'
 import { formatDuration, parseDuration } from './duration.js'
 
@@ -87,7 +88,17 @@ export function getInputs(runner: Pick<Runner, 'getInput' | 'mask' | 'env'>): In
     const secret = read(name)
     if (secret) runner.mask(secret)
   }
-  return parseInputs(read)
+  // The proxy variables are settings of the run too: one that cannot work fails with the inputs.
+  const proxy = proxyProblems(runner.env)
+  let inputs: Inputs
+  try {
+    inputs = parseInputs(read)
+  } catch (error) {
+    if (error instanceof InputError && proxy.length > 0) throw new InputError([error.message, ...proxy].join('\n'))
+    throw error
+  }
+  if (proxy.length > 0) throw new InputError(proxy.join('\n'))
+  return inputs
 }
 
 function withFallback(name: string, value: string, env: Runner['env']): string {
@@ -344,7 +355,13 @@ function parseBaseUrl(value: string): string {
     fail(`must use https (plain http only for a loopback host such as 127.0.0.1); got '${value}'`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(`must use https; got '${value}'`)
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+  const path = url.pathname.replace(/\/+$/, '')
+  if (/\/api\/atlas(\/v\d+)?$/.test(path)) {
+    fail(
+      `is Atlas's address without the API's path (the action adds /api/atlas/v2): use '${url.origin}'; got '${value}'`
+    )
+  }
+  return `${url.origin}${path}`
 }
 
 function isLoopback(hostname: string): boolean {
