@@ -86,11 +86,24 @@ async function report(runner: Runner, record: RunRecord): Promise<void> {
   await writeSummary(runner, record)
 }
 
-/** Outside a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it, which is fine. */
+/**
+ * The summary is always written: what cannot be rendered is said plainly instead. Outside
+ * a runner (no GITHUB_STEP_SUMMARY) there is nowhere to write it, which is fine; a summary
+ * file that cannot be written is a warning, not silence.
+ */
 async function writeSummary(runner: Runner, record: RunRecord): Promise<void> {
+  let markdown: string
   try {
-    await runner.appendSummary(renderSummary(record))
+    markdown = renderSummary(record)
   } catch (error) {
-    runner.log.debug(`No job summary written: ${(error as Error).message}`)
+    runner.log.debug(`The summary could not be rendered: ${(error as Error).stack ?? String(error)}`)
+    markdown =
+      '## Atlas snapshot export\n\nThis summary could not be rendered; the step outputs and the log say what happened.\n'
+  }
+  try {
+    await runner.appendSummary(markdown)
+  } catch (error) {
+    const say = runner.env.GITHUB_STEP_SUMMARY ? runner.log.warning : runner.log.debug
+    say(`No job summary written: ${(error as Error).message}`)
   }
 }

@@ -3,7 +3,7 @@
  * (memory, time, text), and an answer fetch's Response cannot represent is still an answer.
  */
 import { describe, expect, test } from 'vitest'
-import { digestInputs } from '../../scripts/atlas-emulator/scenario.js'
+import { digestInputs, standardProject } from '../../scripts/atlas-emulator/scenario.js'
 import { runAction } from '../../scripts/run-action.js'
 import { failureOf, ONE_JOB, SNAPSHOTS, useEmulator } from './helpers.js'
 
@@ -120,5 +120,36 @@ describe.concurrent('settings that cannot work fail at once, naming what is wron
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toContain('Atlas API 301: redirected to https://elsewhere.example/api')
     expect(failureOf(run).message).toContain('check base-url')
+  })
+})
+
+describe.concurrent('presentation never fails a run', () => {
+  test('an Azure serviceUrl without a scheme: the job made, its outputs and the summary written, the URL shown plainly', async ctx => {
+    const project = standardProject()
+    project.buckets.push({
+      _id: '6a79434200000000000000ac',
+      bucketName: 'exportcontainer',
+      cloudProvider: 'AZURE',
+      roleId: 'c0123456789abcdef012345e',
+      serviceUrl: 'examplestorageaccount.blob.core.windows.net',
+      tenantId: '4a1f2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'
+    })
+    const atlas = await emulator({ projects: [project] }, ctx)
+    const run = await runAction(digestInputs(atlas.url, { 'export-bucket-id': '6a79434200000000000000ac' }))
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['export-url']).toBe(
+      `examplestorageaccount.blob.core.windows.net/exportcontainer/${atlas.jobs[0]?.prefix}`
+    )
+    expect(run.summary).toMatch(/^## ✅|^## 🚀/)
+    expect(run.summary).toContain('| Destination | `examplestorageaccount.blob.core.windows.net/exportcontainer/')
+  })
+
+  test('a summary file that cannot be written is a warning, not silence; the run is as it was', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const run = await runAction(digestInputs(atlas.url), { env: { GITHUB_STEP_SUMMARY: '/nonexistent-dir/summary' } })
+    expect(run.exitCode).toBe(0)
+    expect(run.annotations.filter(a => a.startsWith('::warning'))).toEqual([
+      expect.stringMatching(/^::warning::No job summary written: /)
+    ])
   })
 })

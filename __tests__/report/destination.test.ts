@@ -35,3 +35,12 @@ test('nothing while Atlas has not set the prefix, or for a cloud not known', () 
   expect(exportUrl({ name: 'b', cloudProvider: 'AWS' }, undefined)).toBeUndefined()
   expect(exportUrl({ name: 'b', cloudProvider: 'ALIBABA' }, prefix)).toBeUndefined()
 })
+
+test('an Azure serviceUrl without a scheme is read as text, never thrown on', () => {
+  const azure = { name: 'c', cloudProvider: 'AZURE' }
+  expect(exportUrl({ ...azure, serviceUrl: 'acct.blob.core.windows.net' }, 'p')).toBe('acct.blob.core.windows.net/c/p')
+  expect(exportUrl({ ...azure, serviceUrl: 'acct.blob.core.windows.net/c/' }, 'p')).toBe(
+    'acct.blob.core.windows.net/c/p'
+  )
+  expect(exportUrl({ ...azure, serviceUrl: '::not a url::' }, 'p')).toBe('::not a url::/c/p')
+})

@@ -24,8 +24,13 @@ export function exportUrl(
       return `gs://${bucketName}/${path}`
     case 'AZURE': {
       if (!bucket.serviceUrl) return undefined
+      // Read as text, not as a URL: a serviceUrl without a scheme is shown as it is, never thrown on.
       const service = bucket.serviceUrl.replace(/\/+$/, '')
-      const container = new URL(service).pathname.replace(/^\/+/, '')
+      const container = service
+        .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+        .split('/')
+        .slice(1)
+        .join('/')
       return container === '' ? `${service}/${bucketName}/${path}` : `${service}/${path}`
     }
     default:
