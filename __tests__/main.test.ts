@@ -131,3 +131,28 @@ describe('run(): cancelled', () => {
     expect(fake.failures).toEqual([])
   })
 })
+
+describe("run(): no decision from the runner's clock", () => {
+  test('a runner 5 minutes ahead of Atlas, a lost create answer: the job it made is found, one job', async () => {
+    const clock = fakeClock(Date.now() + 5 * 60_000)
+    const atlas = await emulator()
+    atlas.inject({
+      method: 'POST',
+      path: /\/backup\/exports$/,
+      afterProcessing: true,
+      fault: { status: 500, body: '{"error":500,"errorCode":"UNEXPECTED_ERROR"}' }
+    })
+    const fake = fakeRunner(digestInputs(atlas.url), clock)
+    await run(fake.runner)
+    expect(fake.failures).toEqual([])
+    expect(atlas.jobs).toHaveLength(1)
+    // Found by the look's list, not sent again (Atlas's 409 would only have hidden a second create).
+    expect(
+      atlas.apiRequests({ method: 'POST', path: /\/backup\/exports$/ }).filter(r => r.auth === 'digest')
+    ).toHaveLength(1)
+    expect(fake.log.lines.info).toContain(
+      `Found export job ${atlas.jobs[0]?.id} (Queued) created by that request: using it.`
+    )
+    expect(fake.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
+  })
+})

@@ -52,10 +52,10 @@ const MUTANTS = [
     tests: ['__tests__/atlas/auth/service-account.test.ts']
   },
   {
-    promise: 'after a lost answer, only a job created since the attempt is ours',
+    promise: "after a lost answer, only a job that was not in the look's list is ours",
     file: 'src/backup/export-jobs.ts',
-    from: "sameExport(job, request) && Date.parse(job.createdAt ?? '') >= from",
-    to: 'sameExport(job, request) && from === from',
+    from: 'sameExport(job, request) && !known.has(job.id)',
+    to: 'sameExport(job, request) && known === known',
     tests: ['__tests__/e2e/resilience.test.ts']
   },
   {

@@ -3,9 +3,15 @@
  * (memory, time, text), and an answer fetch's Response cannot represent is still an answer.
  */
 import { describe, expect, test } from 'vitest'
-import { digestInputs, standardProject } from '../../scripts/atlas-emulator/scenario.js'
+import {
+  BUCKET_ID,
+  CLUSTER,
+  digestInputs,
+  LATEST_SNAPSHOT_ID,
+  standardProject
+} from '../../scripts/atlas-emulator/scenario.js'
 import { runAction } from '../../scripts/run-action.js'
-import { failureOf, ONE_JOB, SNAPSHOTS, useEmulator } from './helpers.js'
+import { apiError, EXPORTS, failureOf, ONE_JOB, SNAPSHOTS, useEmulator } from './helpers.js'
 
 const emulator = useEmulator()
 /** The bundle with a heap far smaller than what the hostile answers would need. */
@@ -151,5 +157,75 @@ describe.concurrent('presentation never fails a run', () => {
     expect(run.annotations.filter(a => a.startsWith('::warning'))).toEqual([
       expect.stringMatching(/^::warning::No job summary written: /)
     ])
+  })
+})
+
+describe.concurrent('wait-timeout bounds the whole run, the create included', () => {
+  test.for<[string, Record<string, string>]>([
+    ['429, Retry-After: 600', { 'Retry-After': '600' }],
+    ['429, Retry-After: a date two hours ahead', { 'Retry-After': new Date(Date.now() + 7_200_000).toUTCString() }],
+    ['429, Retry-After: 30 days', { 'Retry-After': String(30 * 24 * 3600) }]
+  ])(
+    '%s on the create, wait-timeout 20s: the run stops now, saying what Atlas asked',
+    async ([_what, headers], ctx) => {
+      const atlas = await emulator({}, ctx)
+      atlas.inject({
+        method: 'POST',
+        path: EXPORTS,
+        times: 100,
+        fault: { ...apiError(429, 'RATE_LIMITED', 'Too many.'), headers }
+      })
+      const run = await runAction(digestInputs(atlas.url, { 'wait-timeout': '20s' }), { timeoutMs: 20_000 })
+      expect(run.exitCode).toBe(1)
+      expect(failureOf(run).message).toMatch(
+        /^Atlas API 429 RATE_LIMITED: Too many\. \(Atlas asked to come back in \d+ s, after the run's wait-timeout: the run stops here; a re-run takes over whatever this run made\)/
+      )
+      expect(atlas.apiRequests({ method: 'POST', path: EXPORTS }).filter(r => r.auth !== 'none')).toHaveLength(1)
+      expect(run.stderr).not.toContain('TimeoutOverflowWarning')
+    }
+  )
+
+  test('503 with Retry-After: 3600 on the create: the same', async ctx => {
+    const atlas = await emulator({}, ctx)
+    atlas.inject({
+      method: 'POST',
+      path: EXPORTS,
+      fault: { ...apiError(503, 'SERVICE_UNAVAILABLE'), headers: { 'Retry-After': '3600' } }
+    })
+    const run = await runAction(digestInputs(atlas.url, { 'wait-timeout': '20s' }), { timeoutMs: 20_000 })
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).message).toContain('Atlas asked to come back in 3600 s')
+  })
+
+  test('a create never answered ends at about wait-timeout, its lost answer looked for once', async ctx => {
+    const atlas = await emulator({}, ctx)
+    atlas.inject({ method: 'POST', path: EXPORTS, times: 100, fault: { hang: true } })
+    const run = await runAction(digestInputs(atlas.url, { 'wait-timeout': '3s', 'request-timeout': '30s' }), {
+      timeoutMs: 40_000
+    })
+    expect(run.exitCode).toBe(1)
+    // One attempt, abandoned at the deadline (not at its 30 s request timeout), then one look.
+    expect(atlas.apiRequests({ method: 'POST', path: EXPORTS }).filter(r => r.auth !== 'none')).toHaveLength(1)
+    expect(atlas.apiRequests({ method: 'GET', path: EXPORTS }).filter(r => r.auth !== 'none')).toHaveLength(2)
+    expect(run.durationMs).toBeLessThan(25_000)
+  })
+})
+
+describe.concurrent("no decision from the runner's wall clock", () => {
+  test('export-again, a lost answer beside a 30-second-old export: the job the request made is found, not the old one', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const old = atlas.seedJob({
+      clusterName: CLUSTER,
+      snapshotId: LATEST_SNAPSHOT_ID,
+      exportBucketId: BUCKET_ID,
+      createdAt: new Date(Date.now() - 30_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      state: 'Successful'
+    })
+    atlas.inject({ method: 'POST', path: EXPORTS, afterProcessing: true, fault: apiError(500, 'UNEXPECTED_ERROR') })
+    const run = await runAction(digestInputs(atlas.url, { 'if-exported': 'export-again' }))
+    expect(run.exitCode).toBe(0)
+    expect(atlas.jobs).toHaveLength(2)
+    expect(run.outputs['export-job-id']).toBe(atlas.jobs[1]?.id)
+    expect(run.outputs['export-job-id']).not.toBe(old.id)
   })
 })

@@ -11,7 +11,7 @@ import {
   SHARDED_CLUSTER
 } from '../../scripts/atlas-emulator/scenario.js'
 import { runAction } from '../../scripts/run-action.js'
-import { apiError, EXPORTS, failureOf, SNAPSHOTS, useEmulator, waitedSeconds } from './helpers.js'
+import { apiError, failureOf, SNAPSHOTS, useEmulator, waitedSeconds } from './helpers.js'
 
 const emulator = useEmulator()
 
@@ -134,25 +134,5 @@ describe.concurrent('snapshot-id: new, on a sharded cluster and after a long wai
     const sharded = atlas.projects[0]?.clusters.find(c => c.name === SHARDED_CLUSTER)
     expect(sharded?.snapshots.filter(s => s.snapshotType === 'onDemand')).toHaveLength(1)
     expect(run.stdout).toMatch(/Found snapshot [0-9a-f]{24} \(queued\) taken by that request: using it\./)
-  })
-
-  test('a create that starts late in the run keeps its retries: a 503 with Retry-After 3 s, 1.5 s before the deadline, is retried', async ctx => {
-    const atlas = await emulator(
-      { snapshotTimeline: [{ status: 'inProgress' }, { status: 'inProgress' }, { status: 'completed' }] },
-      ctx
-    )
-    atlas.inject({
-      method: 'POST',
-      path: EXPORTS,
-      fault: { ...apiError(503, 'SERVICE_UNAVAILABLE'), headers: { 'Retry-After': '3' } }
-    })
-    const run = await runAction(
-      digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s', 'wait-timeout': '5s' })
-    )
-    expect(run.exitCode).toBe(0)
-    expect(atlas.jobs).toHaveLength(1)
-    expect(run.stdout).toMatch(
-      /Atlas answered 503 SERVICE_UNAVAILABLE to POST …\/backup\/exports; retry 1 of 5 in [34]\.\ds\./
-    )
   })
 })

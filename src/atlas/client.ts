@@ -7,7 +7,7 @@ import { throwIfCancelled } from '../runner/cancellation.js'
 import type { Clock } from '../runner/clock.js'
 import type { Log } from '../runner/log.js'
 import type { Authenticator } from './auth/authenticator.js'
-import { AtlasError, excerpt, UnreadableAnswerError } from './errors.js'
+import { AtlasError, excerpt, OutOfTimeError, UnreadableAnswerError } from './errors.js'
 import { isRecord, parseJson } from './json.js'
 import {
   backoffDelay,
@@ -46,11 +46,8 @@ export interface Expectation {
 export interface Lookup<T> {
   /** `the create`, `the snapshot request`: for the log. */
   readonly what: string
-  /**
-   * What an attempt that began at `since` (clock ms) made, if Atlas made anything,
-   * asked through `client` (the create's own, free of the run's deadline).
-   */
-  readonly find: (client: AtlasClient, since: number) => Promise<T | undefined>
+  /** What the create made, if Atlas made anything, asked through `client` (free of the run's deadline). */
+  readonly find: (client: AtlasClient) => Promise<T | undefined>
   /** The log line for what `find` found. */
   readonly found: (value: T) => string
 }
@@ -90,13 +87,13 @@ export class AtlasClient {
    * 502, 504, an unreadable 2xx) it looks first, and sends again only when nothing is
    * found. Between attempts it waits like every other call.
    *
-   * This is the one place that decides how a create treats the run's deadline: one
-   * that starts in time keeps its whole request timeout and retry policy (and so does
-   * the look for what it made), however long the wait before it took.
+   * This is the one place that decides how a create treats the run's deadline: like
+   * every call, no new attempt starts after it; the attempt in flight keeps its request
+   * timeout, and a lost answer is still looked for once (through a client free of the
+   * deadline), so that what the create made is known.
    */
   async create<T>(call: AtlasCall, lookup: Lookup<T>): Promise<{ value: T; recovered: boolean }> {
-    const free = new AtlasClient({ ...this.options, deadline: undefined })
-    return free.retrying<T>(call, lookup)
+    return this.retrying<T>(call, lookup)
   }
 
   private async retrying<T>(call: AtlasCall, lookup: Lookup<T> | undefined): Promise<{ value: T; recovered: boolean }> {
@@ -107,7 +104,6 @@ export class AtlasClient {
     let rateLimited = 0
     for (;;) {
       throwIfCancelled(signal)
-      const since = this.clock.now()
       try {
         const release = await this.options.throttle.enter(this.clock, deadline, signal)
         try {
@@ -125,7 +121,7 @@ export class AtlasClient {
           log.info(
             `${failureSummary(error)} to ${lookup.what}, which may have reached Atlas: looking before trying again.`
           )
-          const made = await lookup.find(this, since)
+          const made = await lookup.find(new AtlasClient({ ...this.options, deadline: undefined }))
           if (made !== undefined) {
             log.info(lookup.found(made))
             return { value: made, recovered: true }
@@ -135,14 +131,15 @@ export class AtlasClient {
         const count = limited ? ++rateLimited : ++failures
         const max = (limited ? retryPolicy.maxRateLimitedAttempts : retryPolicy.maxAttempts) - 1
         if (count > max) throw error
-        const delay = backoffDelay(count, retryAfterOf(error, this.clock.now()), retryPolicy, this.clock.random)
+        const retryAfter = retryAfterOf(error, this.clock.now())
+        const delay = backoffDelay(count, retryAfter, retryPolicy, this.clock.random)
         const what =
           lookup && kind === 'ambiguous'
             ? `Nothing was made: sending ${lookup.what} again`
             : `${failureSummary(error)} to ${call.method} ${shortPath(call.path)}`
         if (this.clock.now() + delay >= deadline) {
           log.info(`${what}; not retried: the run's time (wait-timeout) is spent.`)
-          throw error
+          throw new OutOfTimeError(error, retryAfter ?? delay, retryAfter !== undefined)
         }
         log.info(`${what}; retry ${count} of ${max} in ${(delay / 1000).toFixed(1)}s.`)
         // Atlas's rate limit is the project's: every request of the run waits as it asked.

@@ -70,6 +70,26 @@ export class UnreadableAnswerError extends Error {
   }
 }
 
+/**
+ * The next try would come after the run's deadline (wait-timeout): the run stops now,
+ * saying what Atlas asked, rather than sleep past its time. `cause` is Atlas's answer.
+ */
+export class OutOfTimeError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly waitMs: number,
+    /** Atlas said when to come back (Retry-After), rather than the backoff choosing it. */
+    readonly asked: boolean
+  ) {
+    const wait = `${Math.ceil(waitMs / 1000)} s`
+    const why = asked ? `Atlas asked to come back in ${wait}` : `the next try would come in ${wait}`
+    super(
+      `${cause instanceof Error ? cause.message : String(cause)} (${why}, after the run's wait-timeout: the run stops here; a re-run takes over whatever this run made)`
+    )
+    this.name = 'OutOfTimeError'
+  }
+}
+
 interface Facts {
   errorCode: string | undefined
   detail: string

@@ -4,7 +4,7 @@
  * times and never past the run's deadline. A create that may have reached Atlas is
  * never repeated blindly: the client looks for what it made before it tries again.
  */
-import { AtlasError, UnreadableAnswerError } from './errors.js'
+import { AtlasError, OutOfTimeError, UnreadableAnswerError } from './errors.js'
 import type { Env } from '../runner/runner.js'
 import { ConnectionError } from './transport.js'
 
@@ -60,6 +60,8 @@ export function isRateLimited(error: unknown): boolean {
 export type FailureKind = 'safe' | 'ambiguous' | 'final'
 
 export function classify(error: unknown): FailureKind {
+  // Out of time, the trouble is still what it was: a wait may still end at its deadline.
+  if (error instanceof OutOfTimeError) return classify(error.cause)
   if (error instanceof ConnectionError) {
     if (error.permanent) return 'final'
     return error.mayHaveReachedServer ? 'ambiguous' : 'safe'

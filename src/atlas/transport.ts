@@ -84,7 +84,7 @@ export function createTransport(options: TransportOptions): Transport {
   }
   return async (url, { timeoutMs = options.timeoutMs, cancel, ...init }) => {
     if (cancel?.aborted) throw new CancelledError()
-    const timeout = AbortSignal.timeout(timeoutMs)
+    const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)))
     const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout
     const proxy = proxyFor(url, options.env)
     const headers = new Headers(init.headers)

@@ -127,26 +127,24 @@ function created(job: ExportJob): number {
   return Number.isNaN(time) ? 0 : time
 }
 
-// Atlas stamps createdAt to the second with its own clock: allow for both.
-const CLOCK_SKEW_MS = 60_000
-
 /**
- * Creates the export job, never two: after an ambiguous failure, the job of the same
- * snapshot and bucket created since the attempt began is ours. A 409 (a job that
- * became active since the look) takes that job over.
+ * Creates the export job, never two: after an ambiguous failure, a job of the same
+ * snapshot and bucket that was not in the look's list (`known`, the ids listed before
+ * creating) is ours. No clock decides it: not the runner's, which may be minutes off
+ * Atlas's. A 409 (a job that became active since the look) takes that job over.
  */
 export async function createExport(
   client: AtlasClient,
   cluster: ClusterRef,
-  request: ExportRequest
+  request: ExportRequest,
+  known: ReadonlySet<string>
 ): Promise<StartedExport> {
   try {
     const { value: job, recovered } = await client.create<ExportJob>(createCall(cluster, request), {
       what: 'the create',
-      find: async (lookupClient, since) => {
-        const from = Math.floor(since / 1000) * 1000 - CLOCK_SKEW_MS
+      find: async lookupClient => {
         const jobs = await listExportJobs(lookupClient, cluster)
-        return jobs.find(job => sameExport(job, request) && Date.parse(job.createdAt ?? '') >= from)
+        return jobs.find(job => sameExport(job, request) && !known.has(job.id))
       },
       found: job => `Found export job ${job.id} (${job.state}) created by that request: using it.`
     })

@@ -134,7 +134,8 @@ async function exportSnapshot(
   const request = requestOf(chosen.id ?? (await takeSnapshot(ctx, cluster, at)).id)
   const jobs = await inStage('look', at, () => listExportJobs(client, cluster))
   const plan = decideExport(jobs, request, inputs.ifExported)
-  const started = await inStage('create', at, () => carryOut(plan, () => createExport(client, cluster, request)))
+  const known = new Set(jobs.map(job => job.id))
+  const started = await inStage('create', at, () => carryOut(plan, () => createExport(client, cluster, request, known)))
   record(r => {
     r.job = started.job
     r.origin = started.origin

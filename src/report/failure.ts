@@ -2,7 +2,7 @@
  * What went wrong, as the record keeps it: each step runs in its stage, and an error
  * that escapes it is told by its kind, never by a display string.
  */
-import { AtlasError, isSignInFailure, UnreadableAnswerError } from '../atlas/errors.js'
+import { AtlasError, isSignInFailure, OutOfTimeError, UnreadableAnswerError } from '../atlas/errors.js'
 import { ConnectionError } from '../atlas/transport.js'
 import { ExportJobFailedError, isTerminal } from '../backup/export-jobs.js'
 import { WaitTimeoutError } from '../flow/polling.js'
@@ -34,6 +34,9 @@ export async function inStage<T>(stage: Stage, enter: (stage: Stage) => void, st
 export function describeFailure(thrown: unknown): Failure {
   const stage = thrown instanceof StageError ? thrown.stage : undefined
   const error = thrown instanceof StageError ? thrown.cause : thrown
+  // Out of time: told as Atlas's answer was, in the words that say the run stopped.
+  if (error instanceof OutOfTimeError)
+    return { ...describeFailure(new StageError(stage ?? 'inputs', error.cause)), stage, message: error.message }
   const message = error instanceof Error ? error.message : String(error)
   if (error instanceof InputError) return { kind: 'bad-input', stage, message }
   if (error instanceof AtlasError) {

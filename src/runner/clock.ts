@@ -12,8 +12,16 @@ export interface Clock {
   random(): number
 }
 
+// Timers overflow past 2^31-1 ms (about 24.8 days): Node then fires them at once.
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/**
+ * Deadlines and waits are measured on a monotonic clock (performance.now, counted from
+ * the process's start in epoch ms): a step of the runner's wall clock neither ends a wait
+ * early nor lets it overrun.
+ */
 export const realClock: Clock = {
-  now: () => Date.now(),
+  now: () => performance.timeOrigin + performance.now(),
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new CancelledError())
@@ -21,10 +29,13 @@ export const realClock: Clock = {
         clearTimeout(timer)
         reject(new CancelledError())
       }
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, ms)
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        },
+        Math.min(Math.max(0, ms), MAX_TIMER_MS)
+      )
       signal?.addEventListener('abort', onAbort, { once: true })
     }),
   random: () => Math.random()
