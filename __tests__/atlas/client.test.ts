@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { AtlasClient, type AtlasClientOptions } from '../../src/atlas/client.js'
 import { DigestAuth } from '../../src/atlas/auth/digest.js'
-import { AtlasError, UnreadableAnswerError } from '../../src/atlas/errors.js'
+import { AtlasError, OutOfTimeError, UnreadableAnswerError } from '../../src/atlas/errors.js'
 import { classify } from '../../src/atlas/retry.js'
 import { Throttle } from '../../src/atlas/throttle.js'
 import { ConnectionError, createTransport, USER_AGENT } from '../../src/atlas/transport.js'
@@ -275,7 +275,9 @@ describe('the retry policy', () => {
     const atlas = await client(false, [], { deadline: Date.now() + 2_000 })
     emu.inject({ path: /snapshots$/, fault: { ...json(429, 'RATE_LIMITED'), headers: { 'Retry-After': '30' } } })
     const error = await atlas.call(list).catch((e: unknown) => e)
-    expect((error as AtlasError).status).toBe(429)
+    expect(error).toBeInstanceOf(OutOfTimeError)
+    expect(((error as OutOfTimeError).cause as AtlasError).status).toBe(429)
+    expect((error as Error).message).toContain("(Atlas asked to come back in 30 s, after the run's wait-timeout")
     expect(sleeps).toEqual([])
     expect(infos).toEqual([
       "Atlas answered 429 RATE_LIMITED to GET …/backup/snapshots; not retried: the run's time (wait-timeout) is spent."
@@ -342,7 +344,7 @@ describe('a create, never made twice, backing off like every call', () => {
     expect(emu.apiRequests({ method: 'POST' }).filter(r => r.auth === 'digest')).toHaveLength(6)
   })
 
-  test("the run's deadline stops a read's retries, not those of a create that started before it", async () => {
+  test("the run's deadline stops a create's retries as it stops a read's: no new attempt after it", async () => {
     const atlas = await client(false, [], { deadline: Date.now() + 200 })
     emu.inject({
       path: /exports$/,
@@ -350,11 +352,10 @@ describe('a create, never made twice, backing off like every call', () => {
       times: 2,
       fault: { ...json(503, 'SERVICE_UNAVAILABLE'), headers: { 'Retry-After': '3' } }
     })
-    const bounded = await atlas.call(create).catch((e: unknown) => e)
-    expect((bounded as AtlasError).status).toBe(503)
-    expect(infos.at(-1)).toMatch(/not retried: the run's time \(wait-timeout\) is spent\.$/)
-    await atlas.create(create, lookup([]))
-    expect(emu.jobs).toHaveLength(1)
-    expect(sleeps).toEqual([3_750])
+    const error = await atlas.create(create, lookup([])).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(OutOfTimeError)
+    expect(emu.apiRequests({ method: 'POST' }).filter(r => r.auth === 'digest')).toHaveLength(1)
+    expect(emu.jobs).toHaveLength(0)
+    expect(sleeps).toEqual([])
   })
 })
