@@ -229,3 +229,80 @@ describe.concurrent("no decision from the runner's wall clock", () => {
     expect(run.outputs['export-job-id']).not.toBe(old.id)
   })
 })
+
+describe.concurrent('lists read item by item', () => {
+  test('an old export job whose state is null is left out; the run decides from the rest', async ctx => {
+    const atlas = await emulator({}, ctx)
+    atlas.seedJob({
+      clusterName: CLUSTER,
+      snapshotId: LATEST_SNAPSHOT_ID,
+      exportBucketId: BUCKET_ID,
+      createdAt: new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      state: 'Successful',
+      timeline: [{ state: null as unknown as string }]
+    })
+    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }))
+    expect(run.exitCode).toBe(0)
+    expect(atlas.jobs).toHaveLength(2)
+    expect(run.outputs['export-job-id']).toBe(atlas.jobs[1]?.id)
+  })
+
+  test('an Export Bucket of an unexpected shape does not hide the one asked for by name', async ctx => {
+    const project = standardProject()
+    project.buckets.unshift({ _id: 42, bucketName: null } as never)
+    const atlas = await emulator({ projects: [project] }, ctx)
+    const run = await runAction(
+      digestInputs(atlas.url, { 'export-bucket-id': '', 'export-bucket-name': 'test-bucket' })
+    )
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['export-bucket-id']).toBe(BUCKET_ID)
+  })
+
+  test('a 3-day-old job in a state Atlas may add later (Expired) is not taken over: named in a warning, a new export made', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const expired = atlas.seedJob({
+      clusterName: CLUSTER,
+      snapshotId: LATEST_SNAPSHOT_ID,
+      exportBucketId: BUCKET_ID,
+      createdAt: new Date(Date.now() - 3 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      state: 'Expired'
+    })
+    const run = await runAction(digestInputs(atlas.url))
+    expect(run.exitCode).toBe(0)
+    expect(atlas.jobs).toHaveLength(2)
+    expect(run.outputs['export-job-id']).not.toBe(expired.id)
+    expect(run.annotations).toContain(
+      `::warning::Export job ${expired.id} of this snapshot to this bucket is Expired, a state this action does not know: it is neither taken over nor reused.`
+    )
+  })
+
+  test('a listing that repeats the same page fails, saying so, rather than deciding from part of it', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const full = {
+      links: [{ rel: 'next', href: 'x' }],
+      results: Array.from({ length: 500 }, (_, i) => ({
+        id: `6a7940002c88faeba5${String(i).padStart(6, '0')}`,
+        status: 'completed',
+        snapshotType: 'scheduled',
+        createdAt: '2026-01-01T00:00:00Z'
+      })),
+      totalCount: 501
+    }
+    atlas.inject({
+      method: 'GET',
+      path: SNAPSHOTS,
+      times: 100,
+      fault: {
+        status: 200,
+        body: JSON.stringify(full),
+        headers: { 'Content-Type': 'application/vnd.atlas.2023-01-01+json' }
+      }
+    })
+    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }))
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).message).toBe(
+      'Atlas sent the same page of snapshots twice (pages 1 and 2): the list cannot be read whole, and nothing is decided from part of it.'
+    )
+    expect(atlas.jobs).toHaveLength(0)
+  })
+})

@@ -815,9 +815,8 @@ export class AtlasEmulator {
     if (snapshot.status !== 'completed' || snapshot.snapshotType === 'fallback') {
       throw apiError(400, 'INVALID_SNAPSHOT_FOR_EXPORT', `Snapshot ${snapshot.id} cannot be exported.`, [snapshot.id])
     }
-    const active = jobs.find(
-      j => j.snapshotId === snapshot.id && !['Successful', 'Failed', 'Cancelled'].includes(this.state(j))
-    )
+    // One running export per snapshot: Queued or InProgress (not a state Atlas may add later).
+    const active = jobs.find(j => j.snapshotId === snapshot.id && ['Queued', 'InProgress'].includes(this.state(j)))
     if (active) {
       throw apiError(
         409,
@@ -856,7 +855,9 @@ export class AtlasEmulator {
   }
 
   private state(job: EmuJob): string {
-    return job.timeline[Math.min(job.step, job.timeline.length - 1)]?.state ?? 'Queued'
+    // A step's state is served as it is, null included (an old job's, say).
+    const step = job.timeline[Math.min(job.step, job.timeline.length - 1)]
+    return step === undefined ? 'Queued' : step.state
   }
 
   /** Each read of a job moves it one step along its timeline; the last step stays. */

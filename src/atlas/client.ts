@@ -72,6 +72,11 @@ export class AtlasClient {
   private readonly warned = new Set<string>()
   private readonly clock: Clock
 
+  /** The run's log, for what the layers above the client say of their calls. */
+  get log(): Log {
+    return this.options.log
+  }
+
   constructor(private readonly options: AtlasClientOptions) {
     this.clock = options.clock
   }

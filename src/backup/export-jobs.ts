@@ -54,6 +54,16 @@ export function isSuccessful(state: string): boolean {
   return sameState(state, 'Successful')
 }
 
+/** Only these are running: a job in a state Atlas may add later (`Expired`) is not taken over. */
+export function isActive(state: string): boolean {
+  return sameState(state, 'Queued') || sameState(state, 'InProgress')
+}
+
+/** Pure: the earlier jobs of this export whose state this action does not know (neither active nor ended). */
+export function jobsInUnknownStates(jobs: readonly ExportJob[], request: ExportRequest): ExportJob[] {
+  return jobs.filter(job => sameExport(job, request) && !isActive(job.state) && !isTerminal(job.state))
+}
+
 /**
  * The one rule of a job that ended without an export (Failed or Cancelled): it fails
  * the step, whichever path found it. `alreadyEnded`: it had ended before this run read it.
@@ -115,7 +125,7 @@ export type Decision =
  */
 export function decideExport(jobs: readonly ExportJob[], request: ExportRequest, ifExported: IfExported): Decision {
   const same = jobs.filter(job => sameExport(job, request)).sort((a, b) => created(b) - created(a))
-  const active = same.find(job => !isTerminal(job.state))
+  const active = same.find(job => isActive(job.state))
   if (active) return { kind: 'take-over', job: active }
   const done = same.find(job => isSuccessful(job.state))
   if (done && ifExported === 'reuse') return { kind: 'reuse', job: done }

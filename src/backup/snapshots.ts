@@ -5,7 +5,7 @@
 import type { AtlasClient, Expectation } from '../atlas/client.js'
 import { AtlasError } from '../atlas/errors.js'
 import { isRecord } from '../atlas/json.js'
-import { listAll, pageOf, type Page } from '../atlas/pages.js'
+import { listAll, pageOf, usableItems, type Page } from '../atlas/pages.js'
 import { API_VERSION, backupPath, ROLE, sameState, type ClusterRef } from './api.js'
 
 /** `DiskBackupReplicaSet` / `DiskBackupShardedClusterSnapshot`, the fields we read. */
@@ -52,7 +52,7 @@ async function listShardedSnapshots(client: AtlasClient, cluster: ClusterRef): P
     expect: SNAPSHOTS,
     role: ROLE.readOnly
   })
-  return [...page.results]
+  return usableItems<Snapshot>(page, SNAPSHOTS).items
 }
 
 function snapshotsPath(cluster: ClusterRef): string {

@@ -11,6 +11,7 @@ import {
   decideExport,
   failIfEndedWithoutExport,
   getExportJob,
+  jobsInUnknownStates,
   listExportJobs,
   type Decision,
   type ExportRequest,
@@ -133,6 +134,11 @@ async function exportSnapshot(
   }
   const request = requestOf(chosen.id ?? (await takeSnapshot(ctx, cluster, at)).id)
   const jobs = await inStage('look', at, () => listExportJobs(client, cluster))
+  for (const job of jobsInUnknownStates(jobs, request)) {
+    log.warning(
+      `Export job ${job.id} of this snapshot to this bucket is ${job.state}, a state this action does not know: it is neither taken over nor reused.`
+    )
+  }
   const plan = decideExport(jobs, request, inputs.ifExported)
   const known = new Set(jobs.map(job => job.id))
   const started = await inStage('create', at, () => carryOut(plan, () => createExport(client, cluster, request, known)))
