@@ -306,3 +306,24 @@ describe.concurrent('lists read item by item', () => {
     expect(atlas.jobs).toHaveLength(0)
   })
 })
+
+describe.concurrent('text cut as text', () => {
+  test('a workflow name with emoji: the description is cut on whole characters, and a lost answer finds its snapshot (one)', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const prefix = "atlas-snapshot-export run 4242 attempt 1: on-demand snapshot for octo-org/backups, workflow '"
+    // The 250th UTF-16 unit falls inside an emoji.
+    const workflow = `${'a'.repeat(249 - prefix.length)}🎉🎉🎉 nightly`
+    atlas.inject({ method: 'POST', path: SNAPSHOTS, afterProcessing: true, fault: apiError(500, 'UNEXPECTED_ERROR') })
+    const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s' }), {
+      env: { GITHUB_WORKFLOW: workflow }
+    })
+    expect(run.exitCode).toBe(0)
+    const onDemand =
+      atlas.projects[0]?.clusters[0]?.snapshots.filter(s => s.description?.startsWith('atlas-snapshot-export')) ?? []
+    expect(onDemand).toHaveLength(1)
+    const description = onDemand[0]?.description ?? ''
+    expect(description.length).toBeLessThanOrEqual(250)
+    expect(description).not.toContain('\uFFFD')
+    expect(description.endsWith(`${'a'.repeat(249 - prefix.length)}`)).toBe(true)
+  })
+})

@@ -28,7 +28,7 @@ describe.concurrent('snapshot-id: new', () => {
     const taken = atlas.projects[0]!.clusters.find(c => c.name === CLUSTER)!.snapshots.at(-1)!
     expect(taken).toMatchObject({ status: 'completed', snapshotType: 'onDemand', retentionInDays: 7 })
     expect(taken.description).toBe(
-      "atlas-snapshot-export: on-demand snapshot for octo-org/backups, workflow 'Nightly export', run 4242 attempt 1"
+      "atlas-snapshot-export run 4242 attempt 1: on-demand snapshot for octo-org/backups, workflow 'Nightly export'"
     )
     expect(atlas.jobs.map(j => j.snapshotId)).toEqual([taken.id])
     expect(run.outputs['snapshot-id']).toBe(taken.id)

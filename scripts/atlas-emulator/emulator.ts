@@ -714,7 +714,8 @@ export class AtlasEmulator {
       id: objectId(),
       status: 'queued',
       snapshotType: 'onDemand',
-      description: String(body.description ?? ''),
+      // Stored as Atlas would store text: a lone surrogate (half an emoji) becomes U+FFFD.
+      description: String(body.description ?? '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'),
       retentionInDays: body.retentionInDays,
       timeline: structuredClone(this.options.snapshotTimeline ?? [{ status: 'inProgress' }, { status: 'completed' }])
     }

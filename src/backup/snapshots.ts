@@ -137,8 +137,10 @@ export async function getSnapshot(
 
 /** An on-demand snapshot to take. */
 export interface OnDemandRequest {
-  /** Names the run and its attempt: how a lost answer's snapshot is found again. */
+  /** Names the run and its attempt. */
   readonly description: string
+  /** The start of the description that says whose it is: how a lost answer's snapshot is found again. */
+  readonly marker: string
   readonly retentionDays: number
 }
 
@@ -164,7 +166,7 @@ export async function takeSnapshotOnce(
     what: 'the snapshot request',
     find: async lookupClient => {
       const ours = (snapshot: Snapshot): boolean =>
-        snapshot.description === request.description && snapshot.snapshotType === 'onDemand'
+        (snapshot.description ?? '').startsWith(request.marker) && snapshot.snapshotType === 'onDemand'
       // Whether Atlas lists a sharded cluster's snapshots with the replica sets' is not
       // known: look in both lists before asking for another snapshot.
       const found = (await listReplicaSetSnapshots(lookupClient, cluster)).find(ours)

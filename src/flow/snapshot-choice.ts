@@ -17,6 +17,7 @@ import type { SnapshotChoice } from '../inputs/inputs.js'
 import type { Log } from '../runner/log.js'
 import type { WorkflowRun } from '../runner/workflow-run.js'
 import type { SnapshotInfo } from '../report/record.js'
+import { cutWhole } from '../report/text.js'
 import { followSnapshot, type FollowOptions } from './follow.js'
 
 /** The snapshot given or `latest`; for `new`, what will be taken (no id yet). */
@@ -67,7 +68,11 @@ export async function takeOnDemandSnapshot(
   follow: FollowOptions,
   onTaken: (taken: TakenSnapshot) => void
 ): Promise<TakenSnapshot> {
-  const taken = await takeSnapshotOnce(client, cluster, { description: snapshotDescription(run), retentionDays })
+  const taken = await takeSnapshotOnce(client, cluster, {
+    description: snapshotDescription(run),
+    marker: snapshotMarker(run),
+    retentionDays
+  })
   onTaken({ id: taken.id, origin: 'new' })
   const kept = days(retentionDays)
   follow.log.info(
@@ -78,10 +83,21 @@ export async function takeOnDemandSnapshot(
   return { id: snapshot.id, origin: 'new', createdAt: snapshot.createdAt }
 }
 
-/** Pure: the description of an on-demand snapshot, naming the run that took it. */
+/** Pure: how a run knows its own on-demand snapshot again, at the start of the description. */
+export function snapshotMarker(run: WorkflowRun): string {
+  return run.repository
+    ? `atlas-snapshot-export run ${run.runId} attempt ${run.runAttempt}:`
+    : 'atlas-snapshot-export local run:'
+}
+
+/**
+ * Pure: the description of an on-demand snapshot, naming the run that took it: the
+ * marker first (plain ASCII, found again whatever Atlas makes of the rest), cut to
+ * Atlas's 250 characters on whole characters.
+ */
 export function snapshotDescription(run: WorkflowRun): string {
-  const where = run.repository
-    ? `${run.repository}, workflow '${run.workflow}', run ${run.runId} attempt ${run.runAttempt}`
-    : 'a local run'
-  return `atlas-snapshot-export: on-demand snapshot for ${where}`.slice(0, 250)
+  const about = run.repository
+    ? ` on-demand snapshot for ${run.repository}, workflow '${run.workflow}'`
+    : ' on-demand snapshot'
+  return cutWhole(`${snapshotMarker(run)}${about}`, 250)
 }
