@@ -327,3 +327,54 @@ describe.concurrent('text cut as text', () => {
     expect(description.endsWith(`${'a'.repeat(249 - prefix.length)}`)).toBe(true)
   })
 })
+
+describe.concurrent('bounded text', () => {
+  test('a 2 MB error detail: the annotation and the summary clip it with a visible mark', async ctx => {
+    const atlas = await emulator({}, ctx)
+    atlas.inject({ method: 'POST', path: EXPORTS, fault: apiError(400, 'INVALID_EXPORT', 'd'.repeat(2 * 1024 * 1024)) })
+    const run = await runAction(digestInputs(atlas.url))
+    expect(run.exitCode).toBe(1)
+    const { message } = failureOf(run)
+    expect(message.length).toBeLessThan(10_000)
+    expect(message).toMatch(/^Atlas API 400 INVALID_EXPORT: d+… \(\d+ more characters\)/)
+    expect(run.summary.length).toBeLessThan(20_000)
+    expect(run.summary).toMatch(/more characters\)/)
+    expect(run.outputs['error-code']).toBe('INVALID_EXPORT')
+  })
+
+  test('a 5 MB job document: every output under 1 MB, the job output still JSON, the summary small', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const seeded = atlas.seedJob({
+      clusterName: CLUSTER,
+      snapshotId: LATEST_SNAPSHOT_ID,
+      exportBucketId: BUCKET_ID,
+      createdAt: new Date(Date.now() - 60_000).toISOString().replace(/\\.\\d+Z$/, 'Z'),
+      state: 'InProgress'
+    })
+    const huge = {
+      id: seeded.id,
+      exportBucketId: BUCKET_ID,
+      snapshotId: LATEST_SNAPSHOT_ID,
+      state: 'InProgress',
+      prefix: 'p',
+      customData: [{ key: 'k', value: 'v'.repeat(5 * 1024 * 1024) }]
+    }
+    atlas.inject({
+      method: 'GET',
+      path: ONE_JOB,
+      fault: {
+        status: 200,
+        body: JSON.stringify(huge),
+        headers: { 'Content-Type': 'application/vnd.atlas.2023-01-01+json' }
+      }
+    })
+    const run = await runAction(digestInputs(atlas.url, { 'export-job-id': seeded.id, 'snapshot-id': '' }))
+    expect(run.exitCode).toBe(0)
+    for (const [name, value] of Object.entries(run.outputs))
+      expect(Buffer.byteLength(value), name).toBeLessThan(1_000_000)
+    const job = JSON.parse(run.outputs.job ?? '') as { id: string; customData: Array<{ value: string }> }
+    expect(job.id).toBe(seeded.id)
+    expect(job.customData[0]?.value).toMatch(/more characters\)$/)
+    expect(run.summary.length).toBeLessThan(20_000)
+  })
+})

@@ -1,4 +1,4 @@
-import { expect, test } from 'vitest'
+import { expect, test, vi } from 'vitest'
 import { clip, cutWhole } from '../../src/report/text.js'
 
 test('cutWhole: at most so many UTF-16 units, never inside an emoji or a joined one', () => {
@@ -16,4 +16,12 @@ test('clip: the start and a visible mark, within the bound', () => {
   expect(clipped).toMatch(/^x+… \(\d+ more characters\)$/)
   expect(clipped).toContain(`(${1_000 - clipped.indexOf('…')} more characters)`)
   expect(clip('short', 100)).toBe('short')
+})
+
+test('clipping megabytes looks at the start only (segmenting all of it takes seconds)', () => {
+  const segment = vi.spyOn(Intl.Segmenter.prototype, 'segment')
+  clip(`${'x'.repeat(8 * 1024 * 1024)}🎉`, 4_000)
+  expect(segment).toHaveBeenCalledTimes(1)
+  expect((segment.mock.calls[0]?.[0] as string).length).toBeLessThanOrEqual(4_000 + 64)
+  segment.mockRestore()
 })

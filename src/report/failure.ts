@@ -8,6 +8,7 @@ import { ExportJobFailedError, isTerminal } from '../backup/export-jobs.js'
 import { WaitTimeoutError } from '../flow/polling.js'
 import { InputError } from '../inputs/inputs.js'
 import type { Failure, RunRecord, Stage } from './record.js'
+import { clip } from './text.js'
 
 /** An error and the stage it escaped from. */
 export class StageError extends Error {
@@ -30,13 +31,32 @@ export async function inStage<T>(stage: Stage, enter: (stage: Stage) => void, st
   }
 }
 
-/** Pure: the failure an error means. A refused credential or address fails the sign-in, whatever the step. */
+/**
+ * How much of a failure's text (Atlas's detail, a server's page) the run repeats: an
+ * annotation, a summary section and an `exports` element each stay small, whatever a
+ * server sends. The rest is left out with a visible mark.
+ */
+export const MAX_FAILURE_TEXT = 4_000
+const MAX_CODE_TEXT = 200
+
+/** Pure: the failure an error means, its server text clipped. */
 export function describeFailure(thrown: unknown): Failure {
+  const failure = failureOf(thrown)
+  return {
+    ...failure,
+    message: clip(failure.message, MAX_FAILURE_TEXT),
+    ...(failure.errorCode === undefined ? {} : { errorCode: clip(failure.errorCode, MAX_CODE_TEXT) }),
+    ...(failure.hint === undefined ? {} : { hint: clip(failure.hint, MAX_FAILURE_TEXT) })
+  }
+}
+
+/** A refused credential or address fails the sign-in, whatever the step. */
+function failureOf(thrown: unknown): Failure {
   const stage = thrown instanceof StageError ? thrown.stage : undefined
   const error = thrown instanceof StageError ? thrown.cause : thrown
   // Out of time: told as Atlas's answer was, in the words that say the run stopped.
   if (error instanceof OutOfTimeError)
-    return { ...describeFailure(new StageError(stage ?? 'inputs', error.cause)), stage, message: error.message }
+    return { ...failureOf(new StageError(stage ?? 'inputs', error.cause)), stage, message: error.message }
   const message = error instanceof Error ? error.message : String(error)
   if (error instanceof InputError) return { kind: 'bad-input', stage, message }
   if (error instanceof AtlasError) {

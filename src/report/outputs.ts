@@ -6,8 +6,12 @@
 import type { ExportJob } from '../backup/export-jobs.js'
 import { exportUrl } from './destination.js'
 import { runFailure, type RunRecord } from './record.js'
+import { clip, jsonWithin } from './text.js'
 
 export type SetOutput = (name: string, value: string) => void
+
+/** GitHub keeps an output of up to 1 MB; every output stays under it, whatever a server sent. */
+export const MAX_OUTPUT_BYTES = 1_000_000 - 1_024
 
 /** Pure: the job's own outputs, every one of them, empty where Atlas has not said yet. */
 export function jobOutputs(job: ExportJob): Record<string, string> {
@@ -20,7 +24,7 @@ export function jobOutputs(job: ExportJob): Record<string, string> {
     'finished-at': job.finishedAt ?? '',
     'exported-collections': count(job.exportStatus?.exportedCollections),
     'total-collections': count(job.exportStatus?.totalCollections),
-    job: JSON.stringify(job)
+    job: jsonWithin(job, MAX_OUTPUT_BYTES)
   }
 }
 
@@ -85,7 +89,7 @@ export function outputsOf(record: RunRecord): Record<string, string> {
   if (bucket?.cloudProvider) outputs['cloud-provider'] = bucket.cloudProvider
   if (job) Object.assign(outputs, jobOutputs(job))
   if (bucket?.name && only) outputs['export-url'] = exportUrl(bucket, job?.prefix) ?? ''
-  if (record.exports.length > 0) outputs.exports = JSON.stringify(exportsOf(record))
+  if (record.exports.length > 0) outputs.exports = jsonWithin(exportsOf(record), MAX_OUTPUT_BYTES)
   const failure = runFailure(record)
   if (failure?.kind === 'cancelled') return outputs
   if (failure || record.ended) outputs['error-code'] = failure?.errorCode ?? ''
@@ -99,7 +103,9 @@ export class OutputWriter {
   constructor(private readonly set: SetOutput) {}
 
   write(outputs: Record<string, string>): void {
-    for (const [name, value] of Object.entries(outputs)) {
+    for (const [name, text] of Object.entries(outputs)) {
+      // JSON outputs are bounded as JSON (outputsOf); a plain text one is clipped with a mark.
+      const value = Buffer.byteLength(text) > MAX_OUTPUT_BYTES ? clip(text, MAX_OUTPUT_BYTES / 4) : text
       if (this.written.get(name) === value) continue
       try {
         this.set(name, value)

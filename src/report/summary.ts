@@ -7,6 +7,8 @@ import { collectionsText, exportDuration, isSuccessful, isTerminal, type JobOrig
 import { days, formatDuration } from '../inputs/duration.js'
 import { STILL_RUNNING } from './annotations.js'
 import { exportUrl } from './destination.js'
+import { MAX_FAILURE_TEXT } from './failure.js'
+import { clip, cutWhole } from './text.js'
 import { runFailure, type ExportRecord, type Failure, type RunRecord, type Stage } from './record.js'
 
 const STAGE_TEXT: Record<Stage, string> = {
@@ -30,8 +32,16 @@ const ORIGIN_TEXT: Record<JobOrigin, string> = {
   followed: ' (followed: started earlier, given by export-job-id)'
 }
 
+/** GitHub drops a job summary over 1 MiB whole: this one is cut well before, with a mark. */
+export const MAX_SUMMARY_BYTES = 1_000_000
+
 export function renderSummary(record: RunRecord): string {
-  if (record.fleet) return renderFleetSummary(record)
+  const markdown = record.fleet ? renderFleetSummary(record) : renderOne(record)
+  if (Buffer.byteLength(markdown) <= MAX_SUMMARY_BYTES) return markdown
+  return `${cutWhole(markdown, MAX_SUMMARY_BYTES / 4)}\n\n*(The summary was cut here: GitHub shows at most 1 MiB. The exports output has every cluster.)*\n`
+}
+
+function renderOne(record: RunRecord): string {
   const one = onlyExport(record)
   const failure = runFailure(record)
   const lines: string[] = [`## ${headline(record, one, failure)}`, '']
@@ -283,9 +293,13 @@ function planState(one: ExportRecord): string {
   return 'would create'
 }
 
+/** How much of one value from a server a table cell shows. */
+const MAX_CELL = 1_000
+
 /** Inline code that survives any value: backticks doubled around, pipes escaped for the table. */
-function code(value: string | undefined): string | undefined {
-  if (!value) return undefined
+function code(text: string | undefined): string | undefined {
+  if (!text) return undefined
+  const value = clip(text, MAX_CELL)
   const fence = value.includes('`') ? '``' : '`'
   return `${fence}${value.replace(/\|/g, '\\|').replace(/\n/g, ' ')}${fence}`
 }
@@ -295,5 +309,7 @@ function escapeCode(value: string): string {
 }
 
 function escape(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/[<>]/g, c => (c === '<' ? '&lt;' : '&gt;'))
+  return clip(text, MAX_FAILURE_TEXT)
+    .replace(/\|/g, '\\|')
+    .replace(/[<>]/g, c => (c === '<' ? '&lt;' : '&gt;'))
 }
