@@ -165,7 +165,7 @@ function check(schedule: Schedule, atlas: AtlasEmulator, run: ActionRun): void {
   const onDemand = atlas.projects
     .flatMap(p => p.clusters)
     .flatMap(c => c.snapshots)
-    .filter(s => s.description?.startsWith('atlas-snapshot-export:'))
+    .filter(s => s.description?.startsWith('atlas-snapshot-export run'))
   expect(atlas.jobs.length, 'at most one export job').toBeLessThanOrEqual(1)
   expect(onDemand.length, 'at most one on-demand snapshot').toBeLessThanOrEqual(1)
   if (!schedule.persistent) {

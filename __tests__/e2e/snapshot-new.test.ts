@@ -102,7 +102,7 @@ describe.concurrent('the on-demand snapshot request', () => {
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'new', 'poll-interval': '1s' }))
     expect(run.exitCode).toBe(0)
     const onDemand = atlas.projects[0]!.clusters.find(c => c.name === 'cluster-989')!.snapshots.filter(s =>
-      s.description?.startsWith('atlas-snapshot-export:')
+      s.description?.startsWith('atlas-snapshot-export run')
     )
     expect(onDemand).toHaveLength(1)
     expect(run.stdout).toContain(`Found snapshot ${onDemand[0]?.id} (queued) taken by that request: using it.`)
@@ -117,7 +117,7 @@ describe.concurrent('the on-demand snapshot request', () => {
     expect(run.stdout).toMatch(/Nothing was made: sending the snapshot request again; retry 1 of 5 in \d\.\ds\./)
     expect(
       atlas.projects[0]!.clusters.find(c => c.name === 'cluster-989')!.snapshots.filter(
-        s => s.snapshotType === 'onDemand' && s.description?.startsWith('atlas-snapshot-export:')
+        s => s.snapshotType === 'onDemand' && s.description?.startsWith('atlas-snapshot-export run')
       )
     ).toHaveLength(1)
   })

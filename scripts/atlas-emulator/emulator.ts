@@ -715,7 +715,10 @@ export class AtlasEmulator {
       status: 'queued',
       snapshotType: 'onDemand',
       // Stored as Atlas would store text: a lone surrogate (half an emoji) becomes U+FFFD.
-      description: String(body.description ?? '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'),
+      description: String(body.description ?? '').replace(
+        /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+        '\uFFFD'
+      ),
       retentionInDays: body.retentionInDays,
       timeline: structuredClone(this.options.snapshotTimeline ?? [{ status: 'inProgress' }, { status: 'completed' }])
     }
