@@ -88,7 +88,18 @@ const FAULTS: Array<[string, Fault]> = [
     { truncated: '{"id":"6a7945592c88faeba59d5e8e","state":"InProgress","exportBucketId":"6a793f752c88faeba59bba56"}' }
   ],
   ['200 html', { status: 200, body: '<html>Session expired</html>', headers: { 'Content-Type': 'text/html' } }],
-  ['200 wrong shape', { status: 200, body: '{"ok":true}' }]
+  ['200 wrong shape', { status: 200, body: '{"ok":true}' }],
+  // What a server may send that no Atlas answer is (issue 19's classes): all passing trouble.
+  ['endless body', { endless: true }],
+  ['gzip past the bound', { gzipZeros: 20 * 1024 * 1024 }],
+  [
+    '503 Latin-1 reason',
+    { statusLine: '503 Serviço indisponível', body: JSON.stringify({ error: 503, errorCode: 'SERVICE_UNAVAILABLE' }) }
+  ],
+  [
+    '503 huge detail',
+    { ...apiError(503, 'SERVICE_UNAVAILABLE'), body: JSON.stringify({ error: 503, detail: 'x'.repeat(1024 * 1024) }) }
+  ]
 ]
 
 interface Schedule {
