@@ -10,7 +10,7 @@ import { getInputs } from './inputs/inputs.js'
 import { settingsLines } from './inputs/settings-text.js'
 import { actionsRunner, type Runner } from './runner/runner.js'
 import { currentWorkflowRun } from './runner/workflow-run.js'
-import { cancelledFailure, describeFailure, inStage, StageError } from './report/failure.js'
+import { cancelledFailure, describeFailure, inStage, stackOf } from './report/failure.js'
 import { OutputWriter, outputsOf } from './report/outputs.js'
 import { Recorder, type RunRecord, type Stage } from './report/record.js'
 import { annotationsOf } from './report/annotations.js'
@@ -50,8 +50,8 @@ export async function run(runner: Runner = actionsRunner()): Promise<void> {
   } catch (error) {
     // After a cancel the handler above reports; what the flow throws then is its echo.
     if (!cancellation.signal.aborted) {
-      const cause = error instanceof StageError ? error.cause : error
-      if (cause instanceof Error && cause.stack) log.debug(cause.stack)
+      const stack = stackOf(error)
+      if (stack) log.debug(stack)
       record(runner, recorder, r => void (r.failure = describeFailure(error)))
     }
   } finally {

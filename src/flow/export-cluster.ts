@@ -21,7 +21,7 @@ import { days } from '../inputs/duration.js'
 import { InputError, type Inputs } from '../inputs/inputs.js'
 import type { Log } from '../runner/log.js'
 import type { WorkflowRun } from '../runner/workflow-run.js'
-import { describeFailure, inStage, StageError } from '../report/failure.js'
+import { describeFailure, inStage, stackOf } from '../report/failure.js'
 import { concernsEveryExport, type BucketInfo, type ExportRecord, type Recorder, type Stage } from '../report/record.js'
 import { readBucket } from './bucket-choice.js'
 import { followExportJob, type FollowOptions } from './follow.js'
@@ -66,8 +66,8 @@ export async function exportCluster(ctx: RunContext, clusterName: string, target
   } catch (error) {
     const failure = describeFailure(error)
     if (ctx.follow.signal.aborted || concernsEveryExport(failure.stage)) throw error
-    const cause = error instanceof StageError ? error.cause : error
-    if (cause instanceof Error && cause.stack) ctx.log.debug(cause.stack)
+    const stack = stackOf(error)
+    if (stack) ctx.log.debug(stack)
     ctx.recorder.export(clusterName, record => void (record.failure = failure))
   }
 }
@@ -123,23 +123,23 @@ async function exportSnapshot(
     chooseSnapshot(client, cluster, inputs.snapshot, inputs.dryRun, log)
   )
   record(r => void (r.snapshot = chosen))
-  if (inputs.dryRun) {
-    // A snapshot yet to be taken has no earlier export; the list is read all the same (its role).
-    const jobs = await inStage('look', at, () => listExportJobs(client, cluster))
-    const plan: Decision = chosen.id ? decideExport(jobs, requestOf(chosen.id), inputs.ifExported) : { kind: 'create' }
-    record(r => void (r.plan = plan))
-    const sentence = planSentence(plan, chosen.id, bucket.id, inputs.snapshotRetentionDays)
-    log.info(`Dry run: a real run would ${sentence}; nothing was created.`)
-    return undefined
-  }
-  const request = requestOf(chosen.id ?? (await takeSnapshot(ctx, cluster, at)).id)
+  // A dry run of `new` takes nothing: its snapshot has no earlier export, but the list is
+  // read all the same (the role every run needs).
+  const snapshotId = chosen.id ?? (inputs.dryRun ? undefined : (await takeSnapshot(ctx, cluster, at)).id)
+  const request = snapshotId === undefined ? undefined : requestOf(snapshotId)
   const jobs = await inStage('look', at, () => listExportJobs(client, cluster))
-  for (const job of jobsInUnknownStates(jobs, request)) {
+  for (const job of request ? jobsInUnknownStates(jobs, request) : []) {
     log.warning(
       `Export job ${job.id} of this snapshot to this bucket is ${job.state}, a state this action does not know: it is neither taken over nor reused.`
     )
   }
-  const plan = decideExport(jobs, request, inputs.ifExported)
+  const plan: Decision = request ? decideExport(jobs, request, inputs.ifExported) : { kind: 'create' }
+  if (inputs.dryRun || !request) {
+    record(r => void (r.plan = plan))
+    const sentence = planSentence(plan, snapshotId, bucket.id, inputs.snapshotRetentionDays)
+    log.info(`Dry run: a real run would ${sentence}; nothing was created.`)
+    return undefined
+  }
   const known = new Set(jobs.map(job => job.id))
   const started = await inStage('create', at, () => carryOut(plan, () => createExport(client, cluster, request, known)))
   record(r => {

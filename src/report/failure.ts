@@ -41,7 +41,7 @@ const MAX_CODE_TEXT = 200
 
 /** Pure: the failure an error means, its server text clipped. */
 export function describeFailure(thrown: unknown): Failure {
-  const failure = failureOf(thrown)
+  const failure = thrown instanceof StageError ? failureOf(thrown.stage, thrown.cause) : failureOf(undefined, thrown)
   return {
     ...failure,
     message: clip(failure.message, MAX_FAILURE_TEXT),
@@ -50,13 +50,16 @@ export function describeFailure(thrown: unknown): Failure {
   }
 }
 
-/** A refused credential or address fails the sign-in, whatever the step. */
-function failureOf(thrown: unknown): Failure {
-  const stage = thrown instanceof StageError ? thrown.stage : undefined
+/** The stack of what a step threw, for debug lines (never shown otherwise). */
+export function stackOf(thrown: unknown): string | undefined {
   const error = thrown instanceof StageError ? thrown.cause : thrown
+  return error instanceof Error ? error.stack : undefined
+}
+
+/** A refused credential or address fails the sign-in, whatever the step. */
+function failureOf(stage: Stage | undefined, error: unknown): Failure {
   // Out of time: told as Atlas's answer was, in the words that say the run stopped.
-  if (error instanceof OutOfTimeError)
-    return { ...failureOf(new StageError(stage ?? 'inputs', error.cause)), stage, message: error.message }
+  if (error instanceof OutOfTimeError) return { ...failureOf(stage, error.cause), stage, message: error.message }
   const message = error instanceof Error ? error.message : String(error)
   if (error instanceof InputError) return { kind: 'bad-input', stage, message }
   if (error instanceof AtlasError) {
