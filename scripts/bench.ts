@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: requests against the protocol's minimum, cold start against a bare
- * Node script, bundle size; all measured against the local emulator in this one run.
+ * Node script, peak memory against a plain run, bundle size; all measured against the
+ * local emulator in this one run.
  * `npm run bench -- --quick` (CI): one iteration, and a non-zero exit when any
  * scenario spends a request over its minimum. Timings are reported, never asserted.
  */
@@ -221,6 +222,83 @@ async function runnerTime(n: number): Promise<{ fleetMs: number; matrixMs: numbe
 const RUNNER_CLUSTERS = quick ? 4 : 10
 const { fleetMs, matrixMs } = await runnerTime(RUNNER_CLUSTERS)
 
+/**
+ * Peak resident memory of the bundle's process (getrusage maxrss) when a server sends what
+ * no Atlas answer is, against a plain run measured here: what one answer may hold is bounded
+ * (16 MiB, before and after decompression), whatever the server sends.
+ */
+interface MemoryRow {
+  readonly scenario: string
+  readonly peakMiB: number
+}
+const SNAPSHOT_LIST = /\/backup\/snapshots$/
+const EXPORT_LIST = /\/backup\/exports$/
+const ONE_JOB = /\/backup\/exports\/[0-9a-f]{24}$/
+async function peakMemory(
+  scenario: string,
+  inputs: (url: string) => Record<string, string>,
+  hostile: (atlas: AtlasEmulator) => void,
+  extra: EmulatorOptions = {}
+): Promise<MemoryRow> {
+  return withEmulator(extra, async atlas => {
+    hostile(atlas)
+    const run = await runAction(inputs(atlas.url), { measurePeakMemory: true })
+    if (run.peakMemoryMiB === undefined) throw new Error(`${scenario}: no peak memory\n${run.stdout}${run.stderr}`)
+    return { scenario, peakMiB: run.peakMemoryMiB }
+  })
+}
+const latest = (url: string): Record<string, string> => digestInputs(url, { 'snapshot-id': 'latest' })
+const memoryRows: MemoryRow[] = [
+  await peakMemory('a plain run (`latest`, one export): the baseline', latest, () => {}),
+  await peakMemory('a snapshot list that never ends (256 MiB sent)', latest, atlas =>
+    atlas.inject({ method: 'GET', path: SNAPSHOT_LIST, fault: { endless: true } })
+  ),
+  await peakMemory('a gzip snapshot list that unpacks to 256 MiB', latest, atlas =>
+    atlas.inject({ method: 'GET', path: SNAPSHOT_LIST, fault: { gzipZeros: 256 * 1024 * 1024 } })
+  ),
+  await peakMemory('an export list of 10 MiB (one page)', latest, atlas =>
+    atlas.inject({
+      method: 'GET',
+      path: EXPORT_LIST,
+      fault: { status: 200, body: JSON.stringify({ results: [{ id: 'x'.repeat(10 * 1024 * 1024) }], totalCount: 1 }) }
+    })
+  ),
+  await peakMemory('a 2 MB error detail on the create (red run)', latest, atlas =>
+    atlas.inject({
+      method: 'POST',
+      path: EXPORT_LIST,
+      fault: {
+        status: 400,
+        body: JSON.stringify({ error: 400, errorCode: 'INVALID_EXPORT', detail: 'd'.repeat(2 << 20) })
+      }
+    })
+  ),
+  await peakMemory(
+    'a 5 MB job document while waiting',
+    url => digestInputs(url, { wait: 'true', 'poll-interval': '1s' }),
+    atlas =>
+      atlas.inject({
+        method: 'GET',
+        path: ONE_JOB,
+        fault: {
+          status: 200,
+          body: JSON.stringify({
+            id: '6a7945592c88faeba59d5e8e',
+            state: 'InProgress',
+            customData: [{ key: 'k', value: 'v'.repeat(5 << 20) }]
+          })
+        }
+      }),
+    { exportTimeline: waitingTimeline }
+  ),
+  await peakMemory(
+    'a fleet of 100 clusters (service account, `*`)',
+    url => serviceAccountInputs(url, fleet),
+    () => {},
+    fleetOptions(100)
+  )
+]
+
 const waitRow = rows[4] as Row
 const perPoll = (waitRow.requests - 4) / POLLS
 const { bundle, baseline } = await coldStart()
@@ -249,6 +327,12 @@ for (const [n, ms] of fleetTimes)
 console.log(
   `| runner time, ${RUNNER_CLUSTERS} clusters of 3 s exports: one fleet run / ${RUNNER_CLUSTERS} single runs (a matrix) | ${(fleetMs / 1000).toFixed(1)} s / ${(matrixMs / 1000).toFixed(1)} s = ${(fleetMs / matrixMs).toFixed(2)} |`
 )
+
+const plainPeak = (memoryRows[0] as MemoryRow).peakMiB
+console.log('\n| peak resident memory of the run | MiB | ratio to a plain run |')
+console.log('|---|---:|---:|')
+for (const row of memoryRows)
+  console.log(`| ${row.scenario} | ${row.peakMiB.toFixed(0)} | ${(row.peakMiB / plainPeak).toFixed(2)} |`)
 
 if (over.length > 0 || perPoll !== 1) {
   console.error(`\nOver the minimum: ${over.map(r => r.scenario).join('; ') || 'waiting per poll'}`)

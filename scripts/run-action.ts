@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parse } from 'yaml'
 
 /** The repository root: the nearest folder up with action.yml (this file also runs compiled, from .build/). */
@@ -33,6 +33,8 @@ export interface ActionRun {
   readonly durationMs: number
   /** When the process was started (ms since the epoch). */
   readonly startedAt: number
+  /** The process's peak resident memory in MiB, with `measurePeakMemory`. */
+  readonly peakMemoryMiB?: number
 }
 
 export interface RunOptions {
@@ -43,6 +45,10 @@ export interface RunOptions {
   readonly cancelWhen?: { readonly log: RegExp; readonly signal: NodeJS.Signals }
   /** Called when the cancel signal is sent. */
   readonly onCancel?: () => void
+  /** Step the wall clock of the action's process once (its monotonic clock goes on as it is). */
+  readonly clockStep?: { readonly afterMs: number; readonly byMs: number }
+  /** Measure the process's peak resident memory (`peakMemoryMiB`). */
+  readonly measurePeakMemory?: boolean
 }
 
 interface ActionYml {
@@ -93,7 +99,8 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     // seconds. The demo and the benchmark run the action as it is.
     ...(process.env.VITEST ? { ATLAS_EXPORT_BACKOFF_BASE_MS: '50' } : {}),
     ...inputEnv(inputs),
-    ...options.env
+    ...options.env,
+    ...probeEnv(options, dir)
   }
   const started = Date.now()
   // ACTION_NODE: the Node that runs the bundle (the vitest project for node24 sets it).
@@ -124,10 +131,38 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     summary: readFileSync(summaryFile, 'utf8'),
     annotations: stdout.split('\n').filter(line => /^::(error|warning|notice)/.test(line)),
     durationMs: Date.now() - started,
-    startedAt: started
+    startedAt: started,
+    peakMemoryMiB: options.measurePeakMemory ? peakMemoryMiB(dir) : undefined
   }
   rmSync(dir, { recursive: true, force: true })
   return result
+}
+
+const PROBES = join(ROOT, 'scripts', 'probes')
+const peakMemoryFile = (dir: string): string => join(dir, 'peak-memory')
+
+/** The probes preloaded into the action's process, beside whatever NODE_OPTIONS the run was given. */
+function probeEnv(options: RunOptions, dir: string): Record<string, string> {
+  const imports: string[] = []
+  const env: Record<string, string> = {}
+  if (options.clockStep) {
+    imports.push('clock-step.mjs')
+    env.PROBE_CLOCK_STEP = `${options.clockStep.afterMs}:${options.clockStep.byMs}`
+  }
+  if (options.measurePeakMemory) {
+    imports.push('peak-memory.mjs')
+    env.PROBE_PEAK_MEMORY_FILE = peakMemoryFile(dir)
+  }
+  if (imports.length === 0) return env
+  const preload = imports.map(file => `--import=${pathToFileURL(join(PROBES, file)).href}`)
+  return { ...env, NODE_OPTIONS: [options.env?.NODE_OPTIONS ?? '', ...preload].join(' ').trim() }
+}
+
+/** Undefined when the process was killed before it could tell. */
+function peakMemoryMiB(dir: string): number | undefined {
+  if (!existsSync(peakMemoryFile(dir))) return undefined
+  const kib = Number(readFileSync(peakMemoryFile(dir), 'utf8'))
+  return Math.round((kib / 1024) * 10) / 10
 }
 
 /** The runner's file-command format: `name<<DELIM`, value lines, `DELIM`; the last value wins. */

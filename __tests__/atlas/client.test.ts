@@ -212,16 +212,16 @@ describe('the retry policy', () => {
     headers: { 'X-Error-Code': errorCode }
   })
 
-  test('503 is retried as is, with exponential backoff and equal jitter (half to all of base * 2^n), one log line each', async () => {
+  test('a read meeting 503 is retried, with exponential backoff and equal jitter (half to all of base * 2^n), one log line each', async () => {
     const atlas = await client()
-    emu.inject({ path: /exports$/, times: 3, fault: json(503, 'SERVICE_UNAVAILABLE') })
-    await atlas.call(create)
-    expect(emu.jobs).toHaveLength(1)
+    emu.inject({ path: /snapshots$/, times: 3, fault: json(503, 'SERVICE_UNAVAILABLE') })
+    await atlas.call(list)
+    expect(emu.requests.filter(r => r.path.endsWith('/snapshots') && r.auth !== 'none')).toHaveLength(4)
     expect(sleeps).toEqual([750, 1500, 3000])
     expect(infos).toEqual([
-      'Atlas answered 503 SERVICE_UNAVAILABLE to POST …/backup/exports; retry 1 of 5 in 0.8s.',
-      'Atlas answered 503 SERVICE_UNAVAILABLE to POST …/backup/exports; retry 2 of 5 in 1.5s.',
-      'Atlas answered 503 SERVICE_UNAVAILABLE to POST …/backup/exports; retry 3 of 5 in 3.0s.'
+      'Atlas answered 503 SERVICE_UNAVAILABLE to GET …/backup/snapshots; retry 1 of 5 in 0.8s.',
+      'Atlas answered 503 SERVICE_UNAVAILABLE to GET …/backup/snapshots; retry 2 of 5 in 1.5s.',
+      'Atlas answered 503 SERVICE_UNAVAILABLE to GET …/backup/snapshots; retry 3 of 5 in 3.0s.'
     ])
   })
 

@@ -61,7 +61,7 @@ describe('classify', () => {
     })
   test.for<[string, unknown, string]>([
     ['429', atlas(429), 'safe'],
-    ['503', atlas(503), 'safe'],
+    ['503', atlas(503), 'ambiguous'],
     ['500', atlas(500), 'ambiguous'],
     ['502', atlas(502), 'ambiguous'],
     ['504', atlas(504), 'ambiguous'],

@@ -15,7 +15,12 @@ import { apiError, EXPORTS, failureOf, ONE_JOB, SNAPSHOTS, useEmulator } from '.
 
 const emulator = useEmulator()
 /** The bundle with a heap far smaller than what the hostile answers would need. */
-const smallHeap = { env: { NODE_OPTIONS: '--max-old-space-size=96' } }
+const smallHeap = { env: { NODE_OPTIONS: '--max-old-space-size=96' }, measurePeakMemory: true }
+/**
+ * A plain run peaks near 90 MiB resident (npm run bench), these runs at 95-135 MiB on Node 20,
+ * 24 and 26; holding what the server sent (64 or 256 MiB) takes them past 270 MiB.
+ */
+const PEAK_MEMORY_BOUND_MIB = 200
 const notFound = JSON.stringify({
   detail: 'No cluster named cluster-989 exists in group b0123456789abcdef012345b.',
   error: 404,
@@ -29,6 +34,8 @@ describe.concurrent('bounded answers', () => {
     const atlas = await emulator({}, ctx)
     atlas.inject({ method: 'GET', path: SNAPSHOTS, fault: { endless: true } })
     const run = await runAction(digestInputs(atlas.url, { 'snapshot-id': 'latest' }), smallHeap)
+    // Buffers live outside the heap the flag caps: resident memory is what shows a body held.
+    expect(run.peakMemoryMiB).toBeLessThan(PEAK_MEMORY_BOUND_MIB)
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toMatch(/larger than 16 MiB, which no Atlas answer is/)
     expect(atlas.jobs).toHaveLength(1)
@@ -38,6 +45,7 @@ describe.concurrent('bounded answers', () => {
     const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, { state: 'Successful' }] }, ctx)
     atlas.inject({ method: 'GET', path: ONE_JOB, fault: { gzipZeros: 64 * 1024 * 1024 } })
     const run = await runAction(digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s' }), smallHeap)
+    expect(run.peakMemoryMiB).toBeLessThan(PEAK_MEMORY_BOUND_MIB)
     expect(run.exitCode).toBe(0)
     expect(run.outputs.state).toBe('Successful')
     expect(run.stdout).toContain('larger than 16 MiB')
@@ -212,6 +220,38 @@ describe.concurrent('wait-timeout bounds the whole run, the create included', ()
 })
 
 describe.concurrent("no decision from the runner's wall clock", () => {
+  const inProgress = (n: number): Array<{ state: string }> => Array.from({ length: n }, () => ({ state: 'InProgress' }))
+
+  test('the wall clock steps 2 hours ahead during a wait: the wait goes on to the end of the export', async ctx => {
+    const atlas = await emulator(
+      { exportTimeline: [{ state: 'Queued' }, ...inProgress(3), { state: 'Successful' }] },
+      ctx
+    )
+    const run = await runAction(
+      digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'wait-timeout': '30s' }),
+      {
+        clockStep: { afterMs: 1_500, byMs: 2 * 3_600_000 }
+      }
+    )
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs.state).toBe('Successful')
+  })
+
+  test('the wall clock steps 1 hour back during a wait: wait-timeout still ends it on time', async ctx => {
+    const atlas = await emulator({ exportTimeline: [{ state: 'Queued' }, ...inProgress(1000)] }, ctx)
+    const run = await runAction(
+      digestInputs(atlas.url, { wait: 'true', 'poll-interval': '1s', 'wait-timeout': '3s' }),
+      {
+        clockStep: { afterMs: 1_000, byMs: -3_600_000 },
+        timeoutMs: 30_000
+      }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(failureOf(run).title).toBe('Atlas export still running: the wait stopped (wait-timeout)')
+    // Wide: a loaded machine is slow, never early; an hour's overrun is what this catches.
+    expect(run.durationMs).toBeLessThan(20_000)
+  })
+
   test('export-again, a lost answer beside a 30-second-old export: the job the request made is found, not the old one', async ctx => {
     const atlas = await emulator({}, ctx)
     const old = atlas.seedJob({

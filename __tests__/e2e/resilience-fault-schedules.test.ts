@@ -1,17 +1,21 @@
 /**
  * Randomized fault schedules through the bundle. A seeded generator puts several faults
  * on every route a run touches (5xx, 429, resets, hangs past the request timeout,
- * cut-off bodies, unreadable 2xx, lost create answers), some passing and some
- * persistent, and every run must keep the invariants below.
+ * cut-off bodies, unreadable 2xx, lost create answers, endless and compressed bodies,
+ * odd status lines, huge text), some passing and some persistent (a long Retry-After
+ * among them); it may also put odd items in the lists the run reads and step the
+ * runner's wall clock. Every run must keep the invariants below.
  *
  * FAULT_SEED=<n> replays a run of schedules (each schedule's own seed is printed when it
  * fails); FAULT_SEED=random draws a new one; FAULT_SCHEDULES=<n> runs more.
  */
 import { describe, expect, test } from 'vitest'
-import type { AtlasEmulator, Fault, FaultRule } from '../../scripts/atlas-emulator/emulator.js'
-import { runAction, type ActionRun } from '../../scripts/run-action.js'
+import type { AtlasEmulator, EmuSnapshot, Fault, FaultRule } from '../../scripts/atlas-emulator/emulator.js'
+import { runAction, type ActionRun, type RunOptions } from '../../scripts/run-action.js'
 import {
   API_KEY,
+  BUCKET_ID,
+  CLUSTER,
   digestInputs,
   LATEST_SNAPSHOT_ID,
   SERVICE_ACCOUNT,
@@ -25,7 +29,8 @@ const BASE_SEED =
 const SCHEDULES = Number(process.env.FAULT_SCHEDULES ?? 120)
 const PASSING_WAIT_TIMEOUT_S = 60
 const PERSISTENT_WAIT_TIMEOUT_S = 5
-// Past wait-timeout, a run may still finish a create it began in time (its retries) and give its token back.
+// Past wait-timeout: the request in flight (request-timeout 2 s), a lost create answer's one
+// look, the token given back, and a loaded machine's start.
 const SLACK_MS = 12_000
 
 /** mulberry32: small, seeded, good enough to draw schedules. */
@@ -57,6 +62,8 @@ const ROUTES: Route[] = [
   { name: 'list snapshots', method: 'GET', path: /\/backup\/snapshots$/ },
   { name: 'take snapshot', method: 'POST', path: /\/backup\/snapshots$/, create: true },
   { name: 'get snapshot', method: 'GET', path: /\/backup\/snapshots\/[0-9a-f]{24}$/ },
+  { name: 'get bucket', method: 'GET', path: /\/backup\/exportBuckets\/[0-9a-f]{24}$/ },
+  { name: 'list buckets', method: 'GET', path: /\/backup\/exportBuckets$/ },
   { name: 'token', method: 'POST', path: /\/api\/oauth\/token$/, oauth: true }
 ]
 
@@ -102,12 +109,61 @@ const FAULTS: Array<[string, Fault]> = [
   ]
 ]
 
+/** Trouble that cannot pass within a run: drawn only for good, where the run must end red on time. */
+const FOR_GOOD: Array<[string, Fault]> = [
+  [
+    '429 Retry-After: 600',
+    { ...apiError(429, 'RATE_LIMITED'), headers: { 'X-Error-Code': 'RATE_LIMITED', 'Retry-After': '600' } }
+  ],
+  [
+    '503 Retry-After: 30 days',
+    { ...apiError(503, 'SERVICE_UNAVAILABLE'), headers: { 'Retry-After': String(30 * 24 * 3600) } }
+  ],
+  ['status 600', { statusLine: '600 Odd', body: '{}' }],
+  [
+    '404 Latin-1 reason',
+    { statusLine: '404 Não encontrado', body: JSON.stringify({ error: 404, errorCode: 'NOT_FOUND' }) }
+  ]
+]
+
+/** Items Atlas's lists may hold that the run cannot use: each is skipped, the rest decided from. */
+interface OddItems {
+  readonly jobs: boolean
+  readonly snapshot: boolean
+  readonly bucket: boolean
+}
+
+function putOddItems(atlas: AtlasEmulator, odd: OddItems): void {
+  const dayAgo = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z')
+  if (odd.jobs) {
+    const earlier = {
+      clusterName: CLUSTER,
+      snapshotId: LATEST_SNAPSHOT_ID,
+      exportBucketId: BUCKET_ID,
+      createdAt: dayAgo
+    }
+    atlas.seedJob({ ...earlier, state: 'Successful', timeline: [{ state: null as unknown as string }] })
+    atlas.seedJob({ ...earlier, state: 'Expired' })
+  }
+  const project = atlas.projects[0]
+  if (odd.snapshot) {
+    // Newer than every snapshot, with no status: never the `latest`.
+    const odd = { id: '6a79ffff2c88faeba59d0000', status: null, snapshotType: 'scheduled' }
+    project?.clusters[0]?.snapshots.unshift(odd as unknown as EmuSnapshot)
+  }
+  if (odd.bucket) project?.buckets.unshift({ _id: 42, bucketName: null } as never)
+}
+
+type ClockStep = NonNullable<RunOptions['clockStep']>
+
 interface Schedule {
   readonly seed: number
   readonly persistent: boolean
   readonly inputs: Record<string, string>
   readonly serviceAccount: boolean
   readonly rules: FaultRule[]
+  readonly odd: OddItems
+  readonly clockStep: ClockStep | undefined
   readonly text: string[]
 }
 
@@ -118,7 +174,9 @@ function draw(seed: number): Schedule {
   const snapshot = pick(['latest', 'latest', LATEST_SNAPSHOT_ID, 'new'])
   const wait = random() < 0.6
   const persistent = random() < 0.25
+  const byName = random() < 0.3
   const extra = {
+    ...(byName ? { 'export-bucket-id': '', 'export-bucket-name': 'test-bucket' } : {}),
     'snapshot-id': snapshot,
     wait: String(wait),
     'poll-interval': '1s',
@@ -130,7 +188,8 @@ function draw(seed: number): Schedule {
     r =>
       (serviceAccount || !r.oauth) &&
       (snapshot === 'new' || !/snapshot$/.test(r.name)) &&
-      (wait || r.name !== 'get export')
+      (wait || r.name !== 'get export') &&
+      (byName ? r.name !== 'get bucket' : r.name !== 'list buckets')
   )
   const rules: FaultRule[] = []
   const text: string[] = []
@@ -160,11 +219,18 @@ function draw(seed: number): Schedule {
   }
   if (persistent) {
     const route = pick(routes)
-    const [name, fault] = pick(FAULTS.filter(([n]) => n !== 'hang'))
+    const [name, fault] = pick([...FAULTS.filter(([n]) => n !== 'hang'), ...FOR_GOOD])
     rules.push({ method: route.method, path: route.path, times: 10_000, beforeAuth: !!route.oauth, fault })
     text.push(`${name} for good on ${route.name}`)
   }
-  return { seed, persistent, inputs, serviceAccount, rules, text }
+  const odd = { jobs: random() < 0.2, snapshot: random() < 0.2, bucket: random() < 0.2 }
+  for (const [list, there] of Object.entries(odd)) if (there) text.push(`odd items in the ${list} list`)
+  const clockStep =
+    random() < 0.2
+      ? { afterMs: Math.floor(random() * 3_000), byMs: pick([2 * 3_600_000, -3_600_000, 30 * 86_400_000]) }
+      : undefined
+  if (clockStep) text.push(`the wall clock steps ${clockStep.byMs / 60_000} min after ${clockStep.afterMs} ms`)
+  return { seed, persistent, inputs, serviceAccount, rules, odd, clockStep, text }
 }
 
 function check(schedule: Schedule, atlas: AtlasEmulator, run: ActionRun): void {
@@ -177,11 +243,12 @@ function check(schedule: Schedule, atlas: AtlasEmulator, run: ActionRun): void {
     .flatMap(p => p.clusters)
     .flatMap(c => c.snapshots)
     .filter(s => s.description?.startsWith('atlas-snapshot-export run'))
-  expect(atlas.jobs.length, 'at most one export job').toBeLessThanOrEqual(1)
+  const made = atlas.jobs.slice(schedule.odd.jobs ? 2 : 0)
+  expect(made.length, 'at most one export job').toBeLessThanOrEqual(1)
   expect(onDemand.length, 'at most one on-demand snapshot').toBeLessThanOrEqual(1)
   if (!schedule.persistent) {
     expect(run.exitCode, 'passing trouble fails no run').toBe(0)
-    expect(atlas.jobs, 'a green run made its job').toHaveLength(1)
+    expect(made, 'a green run made its job').toHaveLength(1)
   } else {
     expect([0, 1], 'a clean exit code').toContain(run.exitCode)
   }
@@ -192,7 +259,7 @@ function check(schedule: Schedule, atlas: AtlasEmulator, run: ActionRun): void {
     expect(errors[0]).toMatch(
       /^::error title=Atlas export (failed|still running%3A the wait stopped \(wait-timeout\))::./
     )
-  const job = atlas.jobs[0]
+  const job = made[0]
   if (job && (run.exitCode === 0 || schedule.inputs.wait === 'true')) {
     expect(run.outputs['export-job-id'], 'outputs name the job').toBe(job.id)
   }
@@ -218,11 +285,15 @@ describe.concurrent(`${SCHEDULES} fault schedules from seed ${BASE_SEED}`, () =>
       ctx
     )
     for (const rule of schedule.rules) atlas.inject(rule)
-    const run = await runAction({ ...schedule.inputs, 'base-url': atlas.url }, { timeoutMs: 90_000 })
+    putOddItems(atlas, schedule.odd)
+    const run = await runAction(
+      { ...schedule.inputs, 'base-url': atlas.url },
+      { timeoutMs: 90_000, ...(schedule.clockStep ? { clockStep: schedule.clockStep } : {}) }
+    )
     try {
       check(schedule, atlas, run)
     } catch (error) {
-      const replay = `FAULT_SEED=${seed} FAULT_SCHEDULES=1 npx vitest run __tests__/e2e/fault-schedules.test.ts`
+      const replay = `FAULT_SEED=${seed} FAULT_SCHEDULES=1 npx vitest run __tests__/e2e/resilience-fault-schedules.test.ts`
       throw new Error(
         `${(error as Error).message}\nschedule (seed ${seed}; replay: ${replay}):\n- ${schedule.text.join('\n- ')}\n${run.stdout}${run.stderr}`,
         {

@@ -19,16 +19,17 @@ const emulator = useEmulator()
 const digestPosts = (atlas: AtlasEmulator) => atlas.apiRequests({ method: 'POST' }).filter(r => r.auth === 'digest')
 
 describe.concurrent('the create call', () => {
-  test('503 twice: retried as is, one job', async ctx => {
+  test('503 twice: looked for each time (a 503 may follow the work), nothing made, sent again, one job', async ctx => {
     const atlas = await emulator({}, ctx)
     atlas.inject({ method: 'POST', path: EXPORTS, times: 2, fault: apiError(503, 'SERVICE_UNAVAILABLE') })
     const run = await runAction(digestInputs(atlas.url))
     expect(run.exitCode).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
     expect(digestPosts(atlas).map(r => r.status)).toEqual([503, 503, 200])
-    expect(run.stdout).toMatch(
-      /Atlas answered 503 SERVICE_UNAVAILABLE to POST …\/backup\/exports; retry 1 of 5 in \d\.\ds\./
+    expect(run.stdout).toContain(
+      'Atlas answered 503 SERVICE_UNAVAILABLE to the create, which may have reached Atlas: looking before trying again.'
     )
+    expect(run.stdout).toMatch(/Nothing was made: sending the create again; retry 1 of 5 in \d\.\ds\./)
     expect(run.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
   })
 
@@ -62,6 +63,11 @@ describe.concurrent('the create call', () => {
       'a 504 after Atlas made the job',
       apiError(504, 'GATEWAY_TIMEOUT'),
       /Atlas answered 504 GATEWAY_TIMEOUT to the create/
+    ],
+    [
+      'a 503 after Atlas made the job',
+      apiError(503, 'SERVICE_UNAVAILABLE'),
+      /Atlas answered 503 SERVICE_UNAVAILABLE to the create/
     ]
   ])('%s: the job is found in the list and used, never a second', async ([_name, fault, logged], ctx) => {
     const atlas = await emulator({}, ctx)

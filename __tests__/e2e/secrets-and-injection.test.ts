@@ -71,7 +71,7 @@ describe.concurrent('text from the server is data', () => {
     atlas.inject({ method: 'POST', path: EXPORTS, fault: passing })
     atlas.inject({ method: 'POST', path: EXPORTS, fault })
     const run = await runAction(digestInputs(atlas.url))
-    expect(run.stdout).toContain('Atlas answered 503 SERVICE_UNAVAILABLE\\n::add-mask::leak to POST')
+    expect(run.stdout).toContain('Atlas answered 503 SERVICE_UNAVAILABLE\\n::add-mask::leak to the create')
     expect(run.exitCode).toBe(1)
     expect(run.stdout.split('\n').filter(line => injected.test(line))).toEqual([])
     expect(errors(run.stdout)).toHaveLength(1)

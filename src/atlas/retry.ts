@@ -52,9 +52,11 @@ export function isRateLimited(error: unknown): boolean {
 }
 
 /**
- * - `safe`: Atlas cannot have acted on the request (429, 503, nothing sent): repeat it.
- * - `ambiguous`: it may have reached Atlas (a timeout or reset after sending, 500, 502,
- *   504, a 2xx that cannot be read): repeat a read; for a create, look first.
+ * - `safe`: Atlas cannot have acted on the request (429: its rate limit turns a request
+ *   away before anything is done; nothing sent): repeat it.
+ * - `ambiguous`: it may have reached Atlas (a timeout or reset after sending, a 2xx that
+ *   cannot be read, 500, 502, 503, 504: a server error may come after the work was done):
+ *   repeat a read; for a create, look first.
  * - `final`: an answer to report (400, 401, 403, 404, 409 ...).
  */
 export type FailureKind = 'safe' | 'ambiguous' | 'final'
@@ -68,8 +70,8 @@ export function classify(error: unknown): FailureKind {
   }
   if (error instanceof UnreadableAnswerError) return 'ambiguous'
   if (error instanceof AtlasError) {
-    if (error.status === 429 || error.status === 503) return 'safe'
-    if (error.status === 500 || error.status === 502 || error.status === 504) return 'ambiguous'
+    if (error.status === 429) return 'safe'
+    if ([500, 502, 503, 504].includes(error.status)) return 'ambiguous'
   }
   return 'final'
 }
