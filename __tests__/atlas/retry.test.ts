@@ -4,6 +4,7 @@ import {
   backoffDelay,
   classify,
   DEFAULT_RETRY_POLICY,
+  failedRequest,
   parseRetryAfter,
   retryPolicyFrom
 } from '../../src/atlas/retry.js'
@@ -49,6 +50,23 @@ describe('backoffDelay', () => {
   })
 })
 
+const TOKEN_URL = 'https://cloud.mongodb.com/api/oauth/token'
+const tokenAnswer = (status: number) =>
+  new AtlasError({
+    status,
+    method: 'POST',
+    url: TOKEN_URL,
+    responseHeaders: new Headers(),
+    body: '{}',
+    authKind: 'service-account'
+  })
+const tokenTrouble = {
+  reset: new ConnectionError('other side closed', `POST ${TOKEN_URL}`, true, false),
+  500: tokenAnswer(500),
+  400: tokenAnswer(400),
+  unreadable: new UnreadableAnswerError(200, 'POST /api/oauth/token', 'no access_token in it')
+}
+
 describe('classify', () => {
   const atlas = (status: number) =>
     new AtlasError({
@@ -72,9 +90,27 @@ describe('classify', () => {
     ['refused', new ConnectionError('connect ECONNREFUSED', 'x', false, false), 'safe'],
     ['reset', new ConnectionError('other side closed', 'x', true, false), 'ambiguous'],
     ['untrusted certificate', new ConnectionError('the TLS certificate is not trusted', 'x', false, true), 'final'],
-    ['a bug', new TypeError('x is undefined'), 'final']
+    ['a bug', new TypeError('x is undefined'), 'final'],
+    // The call waiting for its token was never sent: nothing to look for.
+    ['a reset on the token request', tokenTrouble.reset, 'safe'],
+    ['a 500 to the token request', tokenTrouble[500], 'safe'],
+    ['an unreadable token answer', tokenTrouble.unreadable, 'safe'],
+    ['a 400 to the token request', tokenTrouble[400], 'final']
   ])('%s is %s', ([_name, error, kind]) => {
     expect(classify(error)).toBe(kind)
+  })
+})
+
+describe('failedRequest', () => {
+  test.for(Object.entries(tokenTrouble))('%s on the token request: named, with the call it was for', ([, error]) => {
+    expect(failedRequest(error, 'GET …/exports')).toBe(
+      'POST /api/oauth/token (the service-account token for GET …/exports)'
+    )
+  })
+
+  test("the call's own trouble: the call", () => {
+    const reset = new ConnectionError('other side closed', 'GET https://cloud.mongodb.com/api/atlas/v2/x', true, false)
+    expect(failedRequest(reset, 'GET …/exports')).toBe('GET …/exports')
   })
 })
 

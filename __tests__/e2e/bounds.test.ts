@@ -219,6 +219,30 @@ describe.concurrent('wait-timeout bounds the whole run, the create included', ()
   })
 })
 
+describe.concurrent('the look after a lost create answer is bounded too', () => {
+  test('a lost answer, then 429 Retry-After: 600 on the look: one look, the run ends near wait-timeout, no second create', async ctx => {
+    const atlas = await emulator({}, ctx)
+    atlas.inject({ method: 'POST', path: EXPORTS, afterProcessing: true, fault: apiError(500, 'UNEXPECTED_ERROR') })
+    // The first list is the look before creating; the second, the look for what the lost create made.
+    atlas.inject({
+      method: 'GET',
+      path: EXPORTS,
+      after: 1,
+      times: 100,
+      fault: { ...apiError(429, 'RATE_LIMITED'), headers: { 'Retry-After': '600' } }
+    })
+    const run = await runAction(digestInputs(atlas.url, { 'wait-timeout': '5s', 'request-timeout': '2s' }), {
+      timeoutMs: 60_000
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.durationMs).toBeLessThan(20_000)
+    expect(failureOf(run).message).toMatch(
+      /^Atlas API 429 RATE_LIMITED: .*\(Atlas asked to come back in \d+ s, after the run's wait-timeout: the run stops here; a re-run takes over whatever this run made\)/
+    )
+    expect(atlas.apiRequests({ method: 'POST', path: EXPORTS }).filter(r => r.auth !== 'none')).toHaveLength(1)
+  })
+})
+
 describe.concurrent("no decision from the runner's wall clock", () => {
   const inProgress = (n: number): Array<{ state: string }> => Array.from({ length: n }, () => ({ state: 'InProgress' }))
 

@@ -28,6 +28,29 @@ describe.concurrent('a credential', () => {
     expect(run.outputs['export-job-id']).toBe(atlas.jobs[0]?.id)
   })
 
+  test('the token request meets trouble: the retry line names it, not the call that needed it', async ctx => {
+    const atlas = await emulator({}, ctx)
+    atlas.inject({ method: 'POST', path: /\/api\/oauth\/token$/, beforeAuth: true, fault: { reset: true } })
+    atlas.inject({
+      method: 'POST',
+      path: /\/api\/oauth\/token$/,
+      beforeAuth: true,
+      fault: { status: 503, body: '{"error":503,"errorCode":"SERVICE_UNAVAILABLE"}' }
+    })
+    const run = await runAction(serviceAccountInputs(atlas.url))
+    expect(run.exitCode).toBe(0)
+    const bucket = 'GET …/backup/exportBuckets/6a793f752c88faeba59bba56'
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `Could not reach Atlas \\([^)]+\\) to POST /api/oauth/token \\(the service-account token for ${bucket}\\); retry 1 of 5`
+      )
+    )
+    expect(run.stdout).toContain(
+      `Atlas answered 503 SERVICE_UNAVAILABLE to POST /api/oauth/token (the service-account token for ${bucket}); retry 2 of 5`
+    )
+    expect(atlas.tokensIssued).toBe(1)
+  })
+
   test('credentials from MONGODB_ATLAS_* env variables', async ctx => {
     const atlas = await emulator({}, ctx)
     const { 'public-key': _p, 'private-key': _k, 'project-id': _g, ...inputs } = digestInputs(atlas.url)

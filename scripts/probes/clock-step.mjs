@@ -4,6 +4,8 @@
  * <after ms> into the run, as NTP or a suspended VM would. The monotonic clock is untouched,
  * as it is on a real machine.
  */
+import { setTimeout } from 'node:timers'
+
 const [afterMs, byMs] = (process.env.PROBE_CLOCK_STEP ?? '').split(':').map(Number)
 if (Number.isFinite(afterMs) && Number.isFinite(byMs)) {
   const RealDate = Date

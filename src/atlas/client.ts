@@ -13,6 +13,7 @@ import {
   backoffDelay,
   classify,
   DEFAULT_RETRY_POLICY,
+  failedRequest,
   failureSummary,
   isRateLimited,
   retryAfterOf,
@@ -94,8 +95,8 @@ export class AtlasClient {
    *
    * This is the one place that decides how a create treats the run's deadline: like
    * every call, no new attempt starts after it; the attempt in flight keeps its request
-   * timeout, and a lost answer is still looked for once (through a client free of the
-   * deadline), so that what the create made is known.
+   * timeout, and a lost answer is still looked for once (given one request timeout
+   * past the deadline, no more), so that what the create made is known.
    */
   async create<T>(call: AtlasCall, lookup: Lookup<T>): Promise<{ value: T; recovered: boolean }> {
     return this.retrying<T>(call, lookup)
@@ -126,7 +127,10 @@ export class AtlasClient {
           log.info(
             `${failureSummary(error)} to ${lookup.what}, which may have reached Atlas: looking before trying again.`
           )
-          const made = await lookup.find(new AtlasClient({ ...this.options, deadline: undefined }))
+          // Past the deadline the look still gets one request's time, and no more: a wait it
+          // meets (a long Retry-After) ends the run like any other.
+          const lookDeadline = Math.max(deadline, this.clock.now() + requestTimeoutMs)
+          const made = await lookup.find(new AtlasClient({ ...this.options, deadline: lookDeadline }))
           if (made !== undefined) {
             log.info(lookup.found(made))
             return { value: made, recovered: true }
@@ -141,7 +145,7 @@ export class AtlasClient {
         const what =
           lookup && kind === 'ambiguous'
             ? `Nothing was made: sending ${lookup.what} again`
-            : `${failureSummary(error)} to ${call.method} ${shortPath(call.path)}`
+            : `${failureSummary(error)} to ${failedRequest(error, `${call.method} ${shortPath(call.path)}`)}`
         if (this.clock.now() + delay >= deadline) {
           log.info(`${what}; not retried: the run's time (wait-timeout) is spent.`)
           throw new OutOfTimeError(error, retryAfter ?? delay, retryAfter !== undefined)

@@ -8,6 +8,9 @@ import { isRecord, parseJson } from './json.js'
 
 export type AuthKind = 'digest' | 'service-account'
 
+/** Where a service account gets its token (OAuth 2.0 client credentials). */
+export const TOKEN_PATH = '/api/oauth/token'
+
 export interface AtlasErrorInit {
   readonly status: number
   readonly method: string
@@ -147,11 +150,7 @@ const ACCESS_LIST_CODES = new Set([
 export function isSignInFailure(error: unknown): boolean {
   if (!(error instanceof AtlasError)) return false
   if (error.errorCode === 'USER_UNAUTHORIZED') return false
-  return (
-    error.status === 401 ||
-    ACCESS_LIST_CODES.has(error.errorCode ?? '') ||
-    /\/api\/oauth\/token$/.test(error.request.url)
-  )
+  return error.status === 401 || ACCESS_LIST_CODES.has(error.errorCode ?? '') || error.request.url.endsWith(TOKEN_PATH)
 }
 
 /** Pure: one line of advice for the failures whose cause is well known. */

@@ -4,7 +4,7 @@
  * times and never past the run's deadline. A create that may have reached Atlas is
  * never repeated blindly: the client looks for what it made before it tries again.
  */
-import { AtlasError, OutOfTimeError, UnreadableAnswerError } from './errors.js'
+import { AtlasError, OutOfTimeError, TOKEN_PATH, UnreadableAnswerError } from './errors.js'
 import type { Env } from '../runner/runner.js'
 import { ConnectionError } from './transport.js'
 
@@ -64,6 +64,12 @@ export type FailureKind = 'safe' | 'ambiguous' | 'final'
 export function classify(error: unknown): FailureKind {
   // Out of time, the trouble is still what it was: a wait may still end at its deadline.
   if (error instanceof OutOfTimeError) return classify(error.cause)
+  // The call itself was never sent: only its token request met the trouble.
+  if (fromTokenRequest(error)) return classifyAnswer(error) === 'final' ? 'final' : 'safe'
+  return classifyAnswer(error)
+}
+
+function classifyAnswer(error: unknown): FailureKind {
   if (error instanceof ConnectionError) {
     if (error.permanent) return 'final'
     return error.mayHaveReachedServer ? 'ambiguous' : 'safe'
@@ -127,6 +133,20 @@ export function retryAfterOf(error: unknown, now: number): number | undefined {
 }
 
 /** One line for the log: what happened. */
+/** Pure: whether the trouble met the service account's token request, before the call it was for. */
+export function fromTokenRequest(error: unknown): boolean {
+  if (error instanceof OutOfTimeError) return fromTokenRequest(error.cause)
+  if (error instanceof AtlasError) return error.request.url.endsWith(TOKEN_PATH)
+  if (error instanceof ConnectionError || error instanceof UnreadableAnswerError)
+    return error.where.split(' ')[1]?.endsWith(TOKEN_PATH) ?? false
+  return false
+}
+
+/** Pure: the request a failure met, `call` (`GET …/exports`) or the token request made for it. */
+export function failedRequest(error: unknown, call: string): string {
+  return fromTokenRequest(error) ? `POST ${TOKEN_PATH} (the service-account token for ${call})` : call
+}
+
 export function failureSummary(error: unknown): string {
   if (error instanceof AtlasError)
     return `Atlas answered ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}`

@@ -26,7 +26,8 @@ export class ConnectionError extends Error {
   constructor(
     /** Why, in a few words: `getaddrinfo ENOTFOUND host`, `no answer within 30s`. */
     readonly reason: string,
-    where: string,
+    /** `POST https://cloud.mongodb.com/api/oauth/token`, and the proxy when there is one. */
+    readonly where: string,
     /** False only when the request surely never reached Atlas (refused, unknown host, a proxy said no). */
     readonly mayHaveReachedServer: boolean,
     /** True when trying again cannot help (an unknown host, an untrusted certificate, a proxy that refuses). */

@@ -6,7 +6,7 @@ import type { Authenticator } from './authenticator.js'
 import { CancelledError } from '../../runner/cancellation.js'
 import type { Clock } from '../../runner/clock.js'
 import type { Log } from '../../runner/log.js'
-import { AtlasError, UnreadableAnswerError } from '../errors.js'
+import { AtlasError, TOKEN_PATH, UnreadableAnswerError } from '../errors.js'
 import { isRecord, parseJson } from '../json.js'
 import type { TimedRequestInit, Transport } from '../transport.js'
 
@@ -86,7 +86,7 @@ export class ServiceAccountAuth implements Authenticator {
   }
 
   private async mint(limits: Limits): Promise<Token> {
-    const url = `${this.options.baseUrl}/api/oauth/token`
+    const url = `${this.options.baseUrl}${TOKEN_PATH}`
     const response = await this.options.transport(url, {
       ...limits,
       method: 'POST',
@@ -107,7 +107,7 @@ export class ServiceAccountAuth implements Authenticator {
     const data = parseJson(body)
     const value = isRecord(data) ? data.access_token : undefined
     if (typeof value !== 'string' || value === '') {
-      throw new UnreadableAnswerError(response.status, 'POST /api/oauth/token', 'no access_token in it')
+      throw new UnreadableAnswerError(response.status, `POST ${TOKEN_PATH}`, 'no access_token in it')
     }
     this.options.mask(value)
     if (this.closed) {
