@@ -3,12 +3,12 @@
  * its stand-in for @actions/core: a green run and a red one both end as the runner's do.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { ROOT } from '../../scripts/run-action.js'
-import { digestInputs } from '../../scripts/atlas-emulator/scenario.js'
+import { digestInputs, localActionEnv } from '../../scripts/atlas-emulator/scenario.js'
 import { useEmulator } from './helpers.js'
 
 const emulator = useEmulator()
@@ -32,7 +32,43 @@ async function localAction(inputs: Record<string, string>): Promise<{ code: numb
   return { code, out }
 }
 
+/** The route the contributors' guide gives: .env.example (pointed at this emulator), the summary shown. */
+async function localActionFromExample(url: string): Promise<{ code: number | null; out: string; summary: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ase-local-'))
+  const envFile = join(dir, '.env')
+  const summaryFile = join(dir, 'summary.md')
+  const example = readFileSync(join(ROOT, '.env.example'), 'utf8')
+  writeFileSync(
+    envFile,
+    example
+      .replace('INPUT_BASE-URL=http://127.0.0.1:4242', `INPUT_BASE-URL=${url}`)
+      .replace('GITHUB_STEP_SUMMARY=local-action-summary.md', `GITHUB_STEP_SUMMARY=${summaryFile}`)
+  )
+  const bin = join(ROOT, 'node_modules', '.bin', 'local-action')
+  const child = spawn(bin, ['.', 'src/main.ts', envFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout.on('data', chunk => (out += String(chunk)))
+  child.stderr.on('data', chunk => (out += String(chunk)))
+  const code = await new Promise<number | null>(resolve => child.on('close', resolve))
+  const summary = existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : ''
+  rmSync(dir, { recursive: true, force: true })
+  return { code, out, summary }
+}
+
 describe.concurrent('@github/local-action', () => {
+  test('.env.example as the guide says: it runs against the emulator, and the summary is written', async ctx => {
+    const atlas = await emulator({}, ctx)
+    const { code, summary } = await localActionFromExample(atlas.url)
+    expect(code).toBe(0)
+    expect(atlas.jobs).toHaveLength(1)
+    expect(summary).toMatch(/^## 🚀 Atlas snapshot export started/)
+    expect(summary).toContain(atlas.jobs[0]?.id)
+  })
+
+  test('.env.example is what the emulator prints for its port 4242', () => {
+    expect(readFileSync(join(ROOT, '.env.example'), 'utf8')).toBe(localActionEnv('http://127.0.0.1:4242'))
+  })
+
   test('a green run: the export job created, its outputs shown', async ctx => {
     const atlas = await emulator({}, ctx)
     const { code, out } = await localAction(digestInputs(atlas.url))

@@ -139,3 +139,22 @@ export function fleetProject(names: readonly string[], extra: Record<string, Par
 export function fleetNames(n: number, prefix = 'fleet'): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`)
 }
+
+/**
+ * The env file `@github/local-action` reads for a run against the emulator at `url`
+ * (`.env.example` is this for port 4242): the inputs, and a summary file so the summary
+ * is shown too (local-action writes none without one).
+ */
+export function localActionEnv(url: string): string {
+  const inputs = Object.entries({ ...digestInputs(url), 'snapshot-id': 'latest' }).map(
+    ([name, value]) => `INPUT_${name.toUpperCase()}=${value}`
+  )
+  return [
+    '# Inputs for `npx local-action . src/main.ts .env`, against the local emulator',
+    '# (`npm run emulator`). Copy to .env (git ignores it) and change what you like; for',
+    '# real Atlas, put a real key here only in .env, never in this file.',
+    ...inputs,
+    'GITHUB_STEP_SUMMARY=local-action-summary.md',
+    ''
+  ].join('\n')
+}
