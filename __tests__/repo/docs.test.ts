@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { parse } from 'yaml'
 import { actionYml, ROOT } from '../../scripts/run-action.js'
+import { pictureRun, summaryPicture } from '../../scripts/summary-drawing.js'
+import { renderSummary } from '../../src/report/summary.js'
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
 
@@ -90,7 +92,16 @@ describe('the README layout table', () => {
 })
 
 describe('the README picture of a summary', () => {
-  test('is there, drawn from a real run of the current summary (npm run docs:summary)', () => {
+  test('is what the current summary code draws for its fixed run (npm run docs:summary redraws it)', () => {
+    expect(readFileSync(join(ROOT, 'docs', 'summary.svg'), 'utf8')).toBe(summaryPicture())
+  })
+
+  test('draws the summary it is given: a change of the summary changes the picture', () => {
+    const markdown = renderSummary(pictureRun())
+    expect(summaryPicture(markdown.replace('Successful', 'Succeeded'))).not.toBe(summaryPicture(markdown))
+  })
+
+  test('is there, with the rows of a real summary', () => {
     expect(readme).toContain('![The job summary of a run that exported the latest snapshot](docs/summary.svg)')
     const svg = readFileSync(join(ROOT, 'docs', 'summary.svg'), 'utf8')
     expect(svg).toContain('Atlas snapshot export succeeded')
