@@ -239,6 +239,41 @@ const MUTANTS = [
     from: 'if (ctx.follow.signal.aborted || concernsEveryExport(failure.stage)) throw error',
     to: 'throw error',
     tests: ['__tests__/e2e/fleet.test.ts']
+  },
+  {
+    promise: 'a 503 to a create is looked behind before it is sent again',
+    file: 'src/atlas/retry.ts',
+    from: "if (error.status === 429) return 'safe'",
+    to: "if (error.status === 429 || error.status === 503) return 'safe'",
+    tests: ['__tests__/e2e/snapshot-new.test.ts']
+  },
+  {
+    promise: 'the look after a lost create answer gets one request past the deadline, no more',
+    file: 'src/atlas/client.ts',
+    from: 'deadline: lookDeadline',
+    to: 'deadline: undefined',
+    tests: ['__tests__/e2e/bounds.test.ts']
+  },
+  {
+    promise: "trouble on the token request is named as the token's",
+    file: 'src/atlas/retry.ts',
+    from: 'return fromTokenRequest(error) ? `POST',
+    to: 'return false ? `POST',
+    tests: ['__tests__/e2e/credentials.test.ts']
+  },
+  {
+    promise: 'deadlines are measured on a monotonic clock',
+    file: 'src/runner/clock.ts',
+    from: 'now: () => performance.timeOrigin + performance.now(),',
+    to: 'now: () => Date.now(),',
+    tests: ['__tests__/e2e/bounds.test.ts']
+  },
+  {
+    promise: 'one answer is read to 16 MiB at most',
+    file: 'src/atlas/transport.ts',
+    from: 'export const MAX_ANSWER_BYTES = 16 * 1024 * 1024',
+    to: 'export const MAX_ANSWER_BYTES = 4096 * 1024 * 1024',
+    tests: ['__tests__/e2e/bounds.test.ts']
   }
 ]
 
