@@ -188,8 +188,8 @@ describe.concurrent('proxies as users write them', () => {
 
 describe.concurrent('Atlas out of reach', () => {
   test('Atlas not reachable: where and why, no stack trace', async () => {
-    // Port 2: nothing listens there (and fetch allows it, unlike port 1). (A closed emulator's port was taken by a test beside
-    // it now and then, and the run went green against that one.)
+    // Port 2: nothing listens there, and fetch allows it (not port 1). A closed emulator's
+    // port was now and then taken by a test beside it, and the run went green against that.
     const run = await runAction(digestInputs('http://127.0.0.1:2', { 'wait-timeout': '2s' }))
     expect(run.exitCode).toBe(1)
     expect(failureOf(run).message).toMatch(
