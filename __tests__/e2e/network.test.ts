@@ -11,7 +11,6 @@ import { startProxy, type TestProxy } from '../support/connect-proxy.js'
 import { squidInstalled, startSquid } from '../support/squid.js'
 import { HOST, TLS, behindProxy, failureOf, tlsEmulator, useEmulator, visibleLog } from './helpers.js'
 
-const emulator = useEmulator()
 const trust = { NODE_EXTRA_CA_CERTS: join(TLS, 'cert.pem') }
 const plainEmulator = useEmulator()
 let tlsAtlas: AtlasEmulator | undefined
