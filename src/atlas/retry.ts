@@ -132,7 +132,6 @@ export function retryAfterOf(error: unknown, now: number): number | undefined {
     : undefined
 }
 
-/** One line for the log: what happened. */
 /** Pure: whether the trouble met the service account's token request, before the call it was for. */
 export function fromTokenRequest(error: unknown): boolean {
   if (error instanceof OutOfTimeError) return fromTokenRequest(error.cause)
@@ -147,6 +146,7 @@ export function failedRequest(error: unknown, call: string): string {
   return fromTokenRequest(error) ? `POST ${TOKEN_PATH} (the service-account token for ${call})` : call
 }
 
+/** One line for the log: what happened. */
 export function failureSummary(error: unknown): string {
   if (error instanceof AtlasError)
     return `Atlas answered ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}`
