@@ -11,6 +11,8 @@ import {
   serviceAccountInputs
 } from '../../scripts/atlas-emulator/scenario.js'
 import { runAction } from '../../scripts/run-action.js'
+import { pictureRun } from '../../scripts/summary-drawing.js'
+import { renderSummary } from '../../src/report/summary.js'
 import { ACCESS_DENIED, failureOf, pollsOf, useEmulator, visibleLog } from './helpers.js'
 
 const emulator = useEmulator()
@@ -187,5 +189,34 @@ describe.concurrent('nothing escapes run()', () => {
     expect(failureOf(run).message).toMatch(/^Could not write the step output '\w[\w-]*' \(GITHUB_OUTPUT\): /)
     expect(visibleLog(run)).not.toMatch(/\n\s+at |node:internal|index\.js:\d+/)
     expect(run.stderr).toBe('')
+  })
+})
+
+describe.concurrent("the README's picture of a summary", () => {
+  test('is of a run as a real one records it: the same headline and rows as the bundle writes for that run', async ctx => {
+    const atlas = await emulator(
+      {
+        exportTimeline: [
+          { state: 'Queued' },
+          { state: 'Successful', exportStatus: { exportedCollections: 3, totalCollections: 3 } }
+        ]
+      },
+      ctx
+    )
+    const run = await runAction(
+      digestInputs(atlas.url, {
+        'snapshot-id': 'latest',
+        wait: 'true',
+        'poll-interval': '1s',
+        'custom-data': 'purpose=nightly\nticket=OPS-1234'
+      })
+    )
+    expect(run.exitCode).toBe(0)
+    const shape = (markdown: string): string[] =>
+      markdown
+        .split('\n')
+        .filter(line => line.startsWith('## ') || line.startsWith('| '))
+        .map(line => (line.startsWith('## ') ? line : (line.split(' | ')[0] as string)))
+    expect(shape(renderSummary(pictureRun()))).toEqual(shape(run.summary))
   })
 })
