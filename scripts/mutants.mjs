@@ -61,7 +61,7 @@ const MUTANTS = [
   {
     promise: 'a create that may have reached Atlas is looked for before it is sent again (no duplicate job)',
     file: 'src/atlas/client.ts',
-    from: 'const made = await lookup.find(new AtlasClient({ ...this.options, deadline: undefined }))',
+    from: 'const made = await lookup.find(new AtlasClient({ ...this.options, deadline: lookDeadline }))',
     to: 'const made = undefined as T | undefined',
     tests: ['__tests__/atlas/client.test.ts', '__tests__/e2e/resilience.test.ts']
   },
