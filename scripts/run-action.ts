@@ -61,13 +61,16 @@ export function actionYml(): ActionYml {
   return parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYml
 }
 
+/** The variable the runner hands an input in: `INPUT_<NAME>`, upper-cased, hyphens kept. */
+export const inputVariable = (name: string): string => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+
 /** action.yml defaults under the given inputs, as the runner computes INPUT_* values. */
 export function inputEnv(inputs: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [name, spec] of Object.entries(actionYml().inputs)) {
-    if (spec.default !== undefined) env[`INPUT_${name.toUpperCase()}`] = String(spec.default)
+    if (spec.default !== undefined) env[inputVariable(name)] = String(spec.default)
   }
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value
   return env
 }
 

@@ -11,7 +11,8 @@ import {
   standardProject
 } from '../../scripts/atlas-emulator/scenario.js'
 import { runAction } from '../../scripts/run-action.js'
-import { apiError, EXPORTS, failureOf, ONE_JOB, SNAPSHOTS, useEmulator } from './helpers.js'
+import { atlasTime } from '../../scripts/atlas-emulator/emulator.js'
+import { apiError, EXPORTS, failureOf, hoursAgo, ONE_JOB, SNAPSHOTS, useEmulator } from './helpers.js'
 
 const emulator = useEmulator()
 /** The bundle with a heap far smaller than what the hostile answers would need. */
@@ -282,7 +283,7 @@ describe.concurrent("no decision from the runner's wall clock", () => {
       clusterName: CLUSTER,
       snapshotId: LATEST_SNAPSHOT_ID,
       exportBucketId: BUCKET_ID,
-      createdAt: new Date(Date.now() - 30_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      createdAt: atlasTime(Date.now() - 30_000),
       state: 'Successful'
     })
     atlas.inject({ method: 'POST', path: EXPORTS, afterProcessing: true, fault: apiError(500, 'UNEXPECTED_ERROR') })
@@ -301,7 +302,7 @@ describe.concurrent('lists read item by item', () => {
       clusterName: CLUSTER,
       snapshotId: LATEST_SNAPSHOT_ID,
       exportBucketId: BUCKET_ID,
-      createdAt: new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      createdAt: hoursAgo(24),
       state: 'Successful',
       timeline: [{ state: null as unknown as string }]
     })
@@ -328,7 +329,7 @@ describe.concurrent('lists read item by item', () => {
       clusterName: CLUSTER,
       snapshotId: LATEST_SNAPSHOT_ID,
       exportBucketId: BUCKET_ID,
-      createdAt: new Date(Date.now() - 3 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      createdAt: hoursAgo(72),
       state: 'Expired'
     })
     const run = await runAction(digestInputs(atlas.url))
@@ -412,7 +413,7 @@ describe.concurrent('bounded text', () => {
       clusterName: CLUSTER,
       snapshotId: LATEST_SNAPSHOT_ID,
       exportBucketId: BUCKET_ID,
-      createdAt: new Date(Date.now() - 60_000).toISOString().replace(/\\.\\d+Z$/, 'Z'),
+      createdAt: atlasTime(Date.now() - 60_000),
       state: 'InProgress'
     })
     const huge = {

@@ -4,7 +4,7 @@
  * output, through the bundle.
  */
 import { describe, expect, test } from 'vitest'
-import type { AtlasEmulator } from '../../scripts/atlas-emulator/emulator.js'
+import { atlasTime, type AtlasEmulator } from '../../scripts/atlas-emulator/emulator.js'
 import {
   BUCKET_ID,
   digestInputs,
@@ -155,7 +155,7 @@ describe.concurrent('each cluster on its own', () => {
       clusterName: 'fleet-001',
       snapshotId: '6a7950000001c88faeba59d0',
       exportBucketId: BUCKET_ID,
-      createdAt: new Date(Date.now() - 60_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      createdAt: atlasTime(Date.now() - 60_000),
       state: 'InProgress',
       timeline: [{ state: 'InProgress' }, { state: 'Failed', stateReason: ACCESS_DENIED }]
     })
@@ -220,13 +220,7 @@ describe.concurrent('each cluster on its own', () => {
 describe.concurrent('re-runs export only what is missing', () => {
   test('a second run reuses every Successful export; start now, wait later takes the active ones over', async ctx => {
     const names = fleetNames(3)
-    const atlas = await emulator(
-      {
-        projects: [fleetProject(names)],
-        exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }]
-      },
-      ctx
-    )
+    const atlas = await emulator({ projects: [fleetProject(names)] }, ctx)
     const inputs = { 'cluster-name': '*', 'snapshot-id': 'latest', 'poll-interval': '1s' }
     const start = await runAction(digestInputs(atlas.url, inputs))
     expect(start.exitCode).toBe(0)
@@ -244,13 +238,7 @@ describe.concurrent('re-runs export only what is missing', () => {
 
 describe.concurrent('side by side, politely', () => {
   test('Digest: one challenge for the whole fleet, nc only increasing (the emulator checks it strictly)', async ctx => {
-    const atlas = await emulator(
-      {
-        projects: [fleetProject(fleetNames(6))],
-        exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }]
-      },
-      ctx
-    )
+    const atlas = await emulator({ projects: [fleetProject(fleetNames(6))] }, ctx)
     const run = await runAction(
       digestInputs(atlas.url, { 'cluster-name': '*', 'snapshot-id': 'latest', wait: 'true', 'poll-interval': '1s' })
     )
@@ -283,13 +271,7 @@ describe.concurrent('side by side, politely', () => {
 describe.concurrent('waiting on a fleet', () => {
   test('polls are spread over the interval, and every line about a cluster starts with its name', async ctx => {
     const names = fleetNames(4)
-    const atlas = await emulator(
-      {
-        projects: [fleetProject(names)],
-        exportTimeline: [{ state: 'Queued' }, { state: 'InProgress' }, { state: 'Successful' }]
-      },
-      ctx
-    )
+    const atlas = await emulator({ projects: [fleetProject(names)] }, ctx)
     const run = await runAction(
       serviceAccountInputs(atlas.url, {
         'cluster-name': '*',

@@ -21,7 +21,7 @@ import {
   SERVICE_ACCOUNT,
   serviceAccountInputs
 } from '../../scripts/atlas-emulator/scenario.js'
-import { useEmulator, visibleLog } from './helpers.js'
+import { hoursAgo, useEmulator, visibleLog } from './helpers.js'
 
 const emulator = useEmulator()
 const BASE_SEED =
@@ -134,13 +134,12 @@ interface OddItems {
 }
 
 function putOddItems(atlas: AtlasEmulator, odd: OddItems): void {
-  const dayAgo = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z')
   if (odd.jobs) {
     const earlier = {
       clusterName: CLUSTER,
       snapshotId: LATEST_SNAPSHOT_ID,
       exportBucketId: BUCKET_ID,
-      createdAt: dayAgo
+      createdAt: hoursAgo(24)
     }
     atlas.seedJob({ ...earlier, state: 'Successful', timeline: [{ state: null as unknown as string }] })
     atlas.seedJob({ ...earlier, state: 'Expired' })

@@ -7,43 +7,25 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { ROOT } from '../../scripts/run-action.js'
+import { inputVariable, ROOT } from '../../scripts/run-action.js'
 import { digestInputs, localActionEnv } from '../../scripts/atlas-emulator/scenario.js'
 import { useEmulator } from './helpers.js'
 
 const emulator = useEmulator()
 
-async function localAction(inputs: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'ase-local-'))
-  const envFile = join(dir, '.env')
-  writeFileSync(
-    envFile,
-    Object.entries(inputs)
-      .map(([name, value]) => `INPUT_${name.toUpperCase()}=${value}`)
-      .join('\n')
-  )
-  const bin = join(ROOT, 'node_modules', '.bin', 'local-action')
-  const child = spawn(bin, ['.', 'src/main.ts', envFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  child.stdout.on('data', chunk => (out += String(chunk)))
-  child.stderr.on('data', chunk => (out += String(chunk)))
-  const code = await new Promise<number | null>(resolve => child.on('close', resolve))
-  rmSync(dir, { recursive: true, force: true })
-  return { code, out }
+interface LocalRun {
+  readonly code: number | null
+  readonly out: string
+  /** What it wrote to GITHUB_STEP_SUMMARY, when the env file names it. */
+  readonly summary: string
 }
 
-/** The route the contributors' guide gives: .env.example (pointed at this emulator), the summary shown. */
-async function localActionFromExample(url: string): Promise<{ code: number | null; out: string; summary: string }> {
+/** `npx local-action . src/main.ts <env file>`, the env file's text given (SUMMARY_FILE stands for a temporary file). */
+async function localAction(envText: string): Promise<LocalRun> {
   const dir = mkdtempSync(join(tmpdir(), 'ase-local-'))
   const envFile = join(dir, '.env')
   const summaryFile = join(dir, 'summary.md')
-  const example = readFileSync(join(ROOT, '.env.example'), 'utf8')
-  writeFileSync(
-    envFile,
-    example
-      .replace('INPUT_BASE-URL=http://127.0.0.1:4242', `INPUT_BASE-URL=${url}`)
-      .replace('GITHUB_STEP_SUMMARY=local-action-summary.md', `GITHUB_STEP_SUMMARY=${summaryFile}`)
-  )
+  writeFileSync(envFile, envText.replace('SUMMARY_FILE', summaryFile))
   const bin = join(ROOT, 'node_modules', '.bin', 'local-action')
   const child = spawn(bin, ['.', 'src/main.ts', envFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
@@ -55,10 +37,21 @@ async function localActionFromExample(url: string): Promise<{ code: number | nul
   return { code, out, summary }
 }
 
+const inputLines = (inputs: Record<string, string>): string =>
+  Object.entries(inputs)
+    .map(([name, value]) => `${inputVariable(name)}=${value}`)
+    .join('\n')
+
+/** The route the contributors' guide gives: .env.example, pointed at this emulator. */
+const fromExample = (url: string): string =>
+  readFileSync(join(ROOT, '.env.example'), 'utf8')
+    .replace('INPUT_BASE-URL=http://127.0.0.1:4242', `INPUT_BASE-URL=${url}`)
+    .replace('GITHUB_STEP_SUMMARY=local-action-summary.md', 'GITHUB_STEP_SUMMARY=SUMMARY_FILE')
+
 describe.concurrent('@github/local-action', () => {
   test('.env.example as the guide says: it runs against the emulator, and the summary is written', async ctx => {
     const atlas = await emulator({}, ctx)
-    const { code, summary } = await localActionFromExample(atlas.url)
+    const { code, summary } = await localAction(fromExample(atlas.url))
     expect(code).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
     expect(summary).toMatch(/^## 🚀 Atlas snapshot export started/)
@@ -71,7 +64,7 @@ describe.concurrent('@github/local-action', () => {
 
   test('a green run: the export job created, its outputs shown', async ctx => {
     const atlas = await emulator({}, ctx)
-    const { code, out } = await localAction(digestInputs(atlas.url))
+    const { code, out } = await localAction(inputLines(digestInputs(atlas.url)))
     expect(code).toBe(0)
     expect(atlas.jobs).toHaveLength(1)
     expect(out).toContain(`'${atlas.jobs[0]?.id}'`)
@@ -80,7 +73,7 @@ describe.concurrent('@github/local-action', () => {
 
   test("a red run: one annotation with Atlas's words, exit code 1, nothing of ours crashing", async ctx => {
     const atlas = await emulator({}, ctx)
-    const { code, out } = await localAction(digestInputs(atlas.url, { 'cluster-name': 'prod' }))
+    const { code, out } = await localAction(inputLines(digestInputs(atlas.url, { 'cluster-name': 'prod' })))
     expect(code).toBe(1)
     expect(out).toContain(
       `::error title=Atlas export failed::Atlas API 404 CLUSTER_NOT_FOUND: No cluster named prod exists in group`

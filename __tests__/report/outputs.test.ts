@@ -40,8 +40,9 @@ test('only changed values are written again', () => {
   expect(written.slice(first)[1]).toEqual(['job', JSON.stringify({ ...job, state: 'InProgress' })])
 })
 
+const bucket = { id: 'b1', name: 'test-bucket', cloudProvider: 'AWS' }
+
 describe('outputsOf: every output derived from the record', () => {
-  const bucket = { id: 'b1', name: 'test-bucket', cloudProvider: 'AWS' }
   const job: ExportJob = {
     id: 'j',
     exportBucketId: 'b1',
@@ -96,7 +97,6 @@ describe('outputsOf: every output derived from the record', () => {
 })
 
 describe('exports: one element per cluster, every run', () => {
-  const bucket = { id: 'b1', name: 'test-bucket', cloudProvider: 'AWS' }
   const job: ExportJob = {
     id: 'j',
     exportBucketId: 'b1',

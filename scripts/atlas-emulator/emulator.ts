@@ -132,6 +132,7 @@ export interface EmulatorOptions {
   /** Atlas stops taking a token this long after minting it, whatever expires_in said. */
   readonly tokenRealLifetimeSeconds?: number
   readonly projects?: EmuProject[]
+  /** The states a new export job goes through. Default: Queued, InProgress, Successful. */
   readonly exportTimeline?: TimelineStep[]
   /**
    * How jobs move along their timeline. Atlas moves them with time: with this set, a job

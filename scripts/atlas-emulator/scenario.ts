@@ -4,6 +4,7 @@
  * newer queued snapshot that `latest` must skip), a sharded cluster, and a bucket.
  */
 import { atlasTime, type EmuCluster, type EmulatorOptions, type EmuProject } from './emulator.js'
+import { inputVariable } from '../run-action.js'
 
 export const PROJECT_ID = 'b0123456789abcdef012345b'
 export const CLUSTER = 'cluster-989'
@@ -147,7 +148,7 @@ export function fleetNames(n: number, prefix = 'fleet'): string[] {
  */
 export function localActionEnv(url: string): string {
   const inputs = Object.entries({ ...digestInputs(url), 'snapshot-id': 'latest' }).map(
-    ([name, value]) => `INPUT_${name.toUpperCase()}=${value}`
+    ([name, value]) => `${inputVariable(name)}=${value}`
   )
   return [
     '# Inputs for `npx local-action . src/main.ts .env`, against the local emulator',
